@@ -1,0 +1,1 @@
+"""The autofix GitHub App, CLI and composition root."""

@@ -1,0 +1,1 @@
+"""Where untrusted code runs: Docker sandboxes. Knows nothing of GitHub or LLMs."""
