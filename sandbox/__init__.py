@@ -1,1 +1,33 @@
 """Where untrusted code runs: Docker sandboxes. Knows nothing of GitHub or LLMs."""
+
+from sandbox.client import docker_client
+from sandbox.container import DockerSandbox, default_environments
+from sandbox.errors import (
+    CommitNotFound,
+    DockerUnavailable,
+    ImageError,
+    SandboxError,
+    SetupFailed,
+)
+from sandbox.images import Environments
+from sandbox.models import ExecResult, Limits, SandboxSpec
+from sandbox.reaper import Reaped, Reaper
+from sandbox.snapshot import DEFAULT_SETUP_FILES
+
+__all__ = [
+    "DEFAULT_SETUP_FILES",
+    "CommitNotFound",
+    "DockerSandbox",
+    "DockerUnavailable",
+    "Environments",
+    "ExecResult",
+    "ImageError",
+    "Limits",
+    "Reaped",
+    "Reaper",
+    "SandboxError",
+    "SandboxSpec",
+    "SetupFailed",
+    "default_environments",
+    "docker_client",
+]

@@ -66,8 +66,13 @@ class EngineConfig(BaseModel):
     )
     votes: int = Field(default=8, ge=1, description="V, judge votes per tournament match.")
     group_size: int = Field(default=2, ge=2, description="G, candidates per match.")
-    vote_wave: int = Field(
-        default=3, ge=1, description="Votes launched together; more start only if undecided."
+    early_stop_risk: float = Field(
+        default=0.05,
+        ge=0.0,
+        lt=0.5,
+        description="A match stops early once the chance that its remaining votes change the "
+        "winner is at most this (0: only once the majority is certain). Votes are asked for in "
+        "the smallest waves that could decide the match.",
     )
     baseline_runs: int = Field(
         default=2, ge=1, description="Unpatched test runs; mixed outcomes mark a test flaky."

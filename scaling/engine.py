@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
+from scaling.candidates import Candidate, dedupe
+from scaling.checks import Checks
 from scaling.config import EngineConfig
+from scaling.events import RunFinished
+from scaling.generation import Generation
 from scaling.issue import Issue
+from scaling.ledger import Ledger
 from scaling.protocols import EventSink, Judge, RolloutRunner, Summarizer, TestRunner
-from scaling.result import RunResult
+from scaling.report import build_result, status_of
+from scaling.result import BaselineRecord, RunResult
+from scaling.rollout import Rollout
+from scaling.rtv import Purpose, Ranking, Tournament
+from scaling.state import RunState
+from scaling.summary import RolloutSummary
+from scaling.tiebreak import Entry
+
+# Ranks patchless rollouts below every candidate with a patch when refinement ties.
+_NO_PATCH_FAILING = 10**9
 
 
 class Engine:
@@ -33,4 +48,122 @@ class Engine:
         self.clock = clock
 
     async def run(self, issue: Issue) -> RunResult:
-        raise NotImplementedError("engine under construction")
+        """Everything the run decided; failures inside it are recorded, not raised."""
+        state = RunState(ledger=Ledger(self.config.budget, self.clock), sink=self.events)
+        await _Run(self, state, issue).go()
+        result = build_result(state, self.config.strategy, state.ledger.elapsed())
+        winner = state.winner.id if state.winner else None
+        self.events.emit(RunFinished(status=status_of(state), winner=winner))
+        return result
+
+
+class _Run:
+    """One run's control flow; state lives in RunState."""
+
+    def __init__(self, engine: Engine, state: RunState, issue: Issue) -> None:
+        self.config = engine.config
+        self.engine = engine
+        self.state = state
+        self.issue = issue
+        self.generation = Generation(engine.config, engine.runner, engine.summarizer, state)
+        self.checks = Checks(engine.tests, state, engine.config.baseline_runs)
+
+    async def go(self) -> None:
+        config = self.config
+        rounds = config.rounds if config.strategy == "rtv" else 1
+        count = 1 if config.strategy == "single" else config.rollouts
+        prior: tuple[RolloutSummary, ...] = ()
+        baseline_task = asyncio.create_task(self.checks.baseline())
+        baseline: BaselineRecord | None = None
+        for round in range(rounds):
+            if round > 0:
+                why = self.generation.affordable()
+                if why is not None:
+                    self.state.skip(f"round {round}", why)
+                    return
+            rollouts = await self.generation.run(self.issue, round, count, prior)
+            if baseline is None:
+                try:
+                    baseline = await baseline_task
+                except Exception as exc:  # without a baseline nothing can be gated
+                    self.state.error = f"the baseline test run failed: {exc}"
+                    return
+            if rollouts is None:
+                return
+            candidates = dedupe(rollouts)
+            for c in candidates:
+                c.summary = self.state.summaries.get(c.id)
+            self.state.candidates.extend(candidates)
+            await asyncio.gather(*(self.checks.gate(c, baseline) for c in candidates))
+            if await self._select(candidates, round):
+                return
+            if round + 1 < rounds:
+                prior = await self._distill(rollouts, candidates, round)
+        if self.state.rollouts and all(r.exit_status == "error" for r in self.state.rollouts):
+            first = self.state.rollouts[0].error
+            self.state.error = f"every rollout failed (first error: {first})"
+
+    async def _select(self, candidates: list[Candidate], round: int) -> bool:
+        """Holdout-check gate-passers in selection order; True once one passes."""
+        passers = [c for c in candidates if c.gate is not None and c.gate.passed]
+        if not passers:
+            return False
+        if self.config.strategy == "rtv" and len(passers) > 1:
+            ranking = await self._rank([c.entry() for c in passers], round, "select")
+            by_id = {c.id: c for c in passers}
+            passers = [by_id[i] for i in ranking.order]
+        self.state.orders.append(tuple(c.id for c in passers))
+        for candidate in passers:
+            if (await self.checks.holdout(candidate)).passed:
+                self.state.winner = candidate
+                return True
+        return False
+
+    async def _distill(
+        self, rollouts: list[Rollout], candidates: list[Candidate], round: int
+    ) -> tuple[RolloutSummary, ...]:
+        """The K summaries the next round is conditioned on, picked by a tournament."""
+        why = self.generation.affordable()
+        if why is not None:
+            return ()  # the next round cannot start; it records the skip itself
+        entries = [c.entry() for c in candidates if c.summary is not None]
+        grouped = {r.rollout_id for c in candidates for r in c.rollouts}
+        entries += [
+            Entry(
+                id=r.rollout_id,
+                summary=self.state.summaries[r.rollout_id],
+                failing=_NO_PATCH_FAILING,
+                seq=(r.round, r.index),
+            )
+            for r in sorted(rollouts, key=lambda r: r.index)
+            if r.rollout_id not in grouped and r.rollout_id in self.state.summaries
+        ]
+        k = self.config.refine_with
+        if len(entries) > k:
+            order = (await self._rank(entries, round, "refine")).order
+        else:
+            order = [e.id for e in sorted(entries, key=Entry.key)]
+        by_id = {e.id: e.summary for e in entries}
+        return tuple(by_id[i] for i in order[:k])
+
+    async def _rank(self, entries: list[Entry], round: int, purpose: Purpose) -> Ranking:
+        config = self.config
+        tournament = Tournament(
+            judge=self.engine.judge,
+            issue=self.issue,
+            votes=config.votes,
+            group_size=config.group_size,
+            seed=config.seed,
+            early_stop_risk=config.early_stop_risk,
+            ledger=self.state.ledger,
+            vote_estimate=config.estimates.vote,
+            emit=self.state.emit,
+        )
+        ranking = await tournament.rank(entries, round, purpose)
+        state = self.state
+        state.matches.extend(ranking.matches)
+        state.skipped.extend(ranking.skipped)
+        state.judge_calls += ranking.judge_calls
+        # Judge calls are counted once, by judge_calls; keep them out of usage.calls.
+        state.usage = state.usage + ranking.usage.model_copy(update={"calls": 0})
+        return ranking

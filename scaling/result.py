@@ -26,6 +26,8 @@ class BaselineRecord(_Record):
     passing: tuple[str, ...] = ()
     flaky: tuple[str, ...] = ()
     preexisting: tuple[str, ...] = ()
+    # Skipped or xfailed in every run (or a mix of those two).
+    skipped: tuple[str, ...] = ()
     collected: int = 0
     # Exit code of every run; used when outcomes could not be parsed.
     exit_codes: tuple[int, ...] = ()

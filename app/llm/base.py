@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Protocol
+import json
+from types import TracebackType
+from typing import Any, Literal, Protocol, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +25,28 @@ class ToolUseBlock(BaseModel):
     input: dict[str, Any]
     # Set when the provider returned arguments that were not a JSON object.
     raw_arguments: str | None = None
+
+
+def tool_use_from_arguments(call_id: str, name: str, arguments: Any) -> ToolUseBlock:
+    """A tool call whose arguments may be an object, a JSON string, or something broken.
+
+    Anything but a JSON object becomes `input={}` with the original text in `raw_arguments`,
+    so the agent loop can show the model its mistake instead of running a wrong command.
+    """
+    if isinstance(arguments, dict):
+        return ToolUseBlock(id=call_id, name=name, input=arguments)
+    if isinstance(arguments, str):
+        if not arguments.strip():
+            # Local servers send "" for a call without arguments, such as `submit`.
+            return ToolUseBlock(id=call_id, name=name, input={})
+        try:
+            parsed = json.loads(arguments)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict):
+            return ToolUseBlock(id=call_id, name=name, input=parsed)
+        return ToolUseBlock(id=call_id, name=name, input={}, raw_arguments=arguments)
+    return ToolUseBlock(id=call_id, name=name, input={}, raw_arguments=json.dumps(arguments))
 
 
 class ToolResultBlock(BaseModel):
@@ -85,6 +109,21 @@ class Model(Protocol):
     def name(self) -> str: ...
 
     async def complete(self, request: ModelRequest) -> ModelResponse: ...
+
+
+class ClosableModel(Model, Protocol):
+    """A provider that holds connections; whoever builds it closes it (`async with` or `aclose`)."""
+
+    async def aclose(self) -> None: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
 
 
 class ModelError(Exception):

@@ -1,0 +1,36 @@
+"""Repository config: `.github/autofix.yml`, its validation and the defaults we detect."""
+
+from __future__ import annotations
+
+from app.config.detect import detect_protected, detect_test_command
+from app.config.errors import ConfigError
+from app.config.loader import CONFIG_PATH, load_repo_config, parse_repo_config, resolve_defaults
+from app.config.repo_files import NotAGitRepository, RepoFiles
+from app.config.schema import (
+    DEFAULT_IMAGE,
+    DEFAULT_MODEL,
+    BudgetConfig,
+    PrConfig,
+    RepoConfig,
+    SandboxConfig,
+    TestsConfig,
+)
+
+__all__ = [
+    "CONFIG_PATH",
+    "DEFAULT_IMAGE",
+    "DEFAULT_MODEL",
+    "BudgetConfig",
+    "ConfigError",
+    "NotAGitRepository",
+    "PrConfig",
+    "RepoConfig",
+    "RepoFiles",
+    "SandboxConfig",
+    "TestsConfig",
+    "detect_protected",
+    "detect_test_command",
+    "load_repo_config",
+    "parse_repo_config",
+    "resolve_defaults",
+]

@@ -1,0 +1,71 @@
+"""Parsing `.github/autofix.yml` and filling in what the repository itself tells us."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.config.detect import detect_protected, detect_test_command
+from app.config.errors import ConfigError
+from app.config.messages import explain
+from app.config.repo_files import RepoFiles
+from app.config.schema import RepoConfig
+from app.config.yaml_lines import load_with_lines
+
+CONFIG_PATH = ".github/autofix.yml"
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    return RepoConfig.model_json_schema()
+
+
+def parse_repo_config(text: str, source: str = CONFIG_PATH) -> RepoConfig:
+    """Validate YAML text; every problem names the key, its line in `source` and what fits."""
+    data, lines = load_with_lines(text, source)
+    if data is None:
+        data = {}
+    # Strict JSON validation: YAML already typed the values, so "3" stays a string and
+    # `rollouts: "many"` is reported instead of being coerced or guessed at.
+    payload = json.dumps(data, default=str)
+    try:
+        return RepoConfig.model_validate_json(payload, strict=True)
+    except ValidationError as exc:
+        raise ConfigError(explain(exc, _schema(), lines, source)) from None
+
+
+def resolve_defaults(config: RepoConfig, files: RepoFiles, source: str = CONFIG_PATH) -> RepoConfig:
+    """Fill in the test command and protected paths from the repository when not configured."""
+    tests = config.tests
+    command = tests.command or detect_test_command(files)
+    if command is None:
+        raise ConfigError(
+            [
+                f"no test command configured and none detected: set `tests.command` in {source} "
+                "(for example `command: make check` under `tests:`)"
+            ]
+        )
+    protected = tests.protected if tests.protected is not None else detect_protected(files)
+    holdout_missing = [p for p in tests.holdout if p not in files.paths and not files.has_dir(p)]
+    if holdout_missing:
+        raise ConfigError(
+            [
+                f"`tests.holdout` in {source} names {', '.join(holdout_missing)}, which the "
+                "repository does not contain: fix the path or remove it"
+            ]
+        )
+    return config.model_copy(
+        update={"tests": tests.model_copy(update={"command": command, "protected": protected})}
+    )
+
+
+def load_repo_config(files: RepoFiles, override: tuple[str, str] | None = None) -> RepoConfig:
+    """The repository's config (or `override` = (text, source)), with defaults resolved."""
+    if override is not None:
+        text, source = override
+    else:
+        text, source = files.read(CONFIG_PATH) or "", CONFIG_PATH
+    return resolve_defaults(parse_repo_config(text, source), files, source)

@@ -1,0 +1,130 @@
+"""The schema of `.github/autofix.yml` (also `autofix solve --config`)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scaling.config import Budget, EngineConfig, Estimates
+
+DEFAULT_IMAGE = "autofix-sandbox:bookworm"
+DEFAULT_MODEL = "anthropic:claude-sonnet-4-5"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SandboxConfig(_Section):
+    """Where rollouts and tests run."""
+
+    image: str = Field(
+        default=DEFAULT_IMAGE,
+        min_length=1,
+        description="Docker image for rollouts and tests; it needs bash and git.",
+    )
+    setup: tuple[str, ...] = Field(
+        default=(),
+        description="Commands run once per sandbox before anything else (e.g. installs).",
+    )
+
+
+class TestsConfig(_Section):
+    """How the repository's tests are run and which of them are the maintainers'."""
+
+    __test__ = False  # not a pytest class
+
+    command: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Test command run from the repository root; detected when absent.",
+    )
+    holdout: tuple[str, ...] = Field(
+        default=(),
+        description="Paths hidden from rollouts and run only to check a selected winner.",
+    )
+    protected: tuple[str, ...] | None = Field(
+        default=None,
+        description="Maintainers' test paths, reset to base before gating; detected when absent.",
+    )
+    timeout_s: int = Field(
+        default=900, ge=10, le=7200, description="Seconds one run of the test command may take."
+    )
+
+
+class BudgetConfig(_Section):
+    """Limits that stop a run cleanly (fail closed)."""
+
+    usd: float = Field(default=10.0, ge=0, le=10_000, description="LLM spend for the whole run.")
+    steps: int = Field(default=50, ge=1, le=1000, description="Agent commands per rollout.")
+    wall_s: float = Field(
+        default=3600.0, gt=0, le=86_400, description="Wall-clock seconds for the whole run."
+    )
+
+
+class PrConfig(_Section):
+    """How the pull request is opened."""
+
+    draft: bool = Field(default=True, description="Open the pull request as a draft.")
+
+
+class RepoConfig(_Section):
+    """A repository's autofix settings; every key is optional."""
+
+    label: str = Field(
+        default="autofix", min_length=1, description="Issue label that starts a run."
+    )
+    model: str = Field(
+        default=DEFAULT_MODEL,
+        min_length=1,
+        description="Model spec, `provider:name` (anthropic:… or openai:NAME@URL).",
+    )
+    strategy: Literal["rtv", "single", "best-of-n"] = Field(
+        default="rtv", description="How candidates are chosen (see the engine)."
+    )
+    rollouts: int = Field(default=4, ge=1, le=64, description="N, rollouts per round.")
+    rounds: int = Field(default=2, ge=1, le=8, description="Generations; 1 means no refinement.")
+    refine_with: int = Field(
+        default=2, ge=1, le=16, description="K, summaries a refinement round is conditioned on."
+    )
+    votes: int = Field(default=8, ge=1, le=32, description="V, judge votes per tournament match.")
+    group_size: int = Field(default=2, ge=2, le=8, description="G, candidates per match.")
+    sandbox: SandboxConfig = Field(default_factory=SandboxConfig)
+    tests: TestsConfig = Field(default_factory=TestsConfig)
+    budget: BudgetConfig = Field(default_factory=BudgetConfig)
+    pr: PrConfig = Field(default_factory=PrConfig)
+
+    def to_engine_config(self) -> EngineConfig:
+        """The engine's knobs; per-rollout step limits go to the rollout runner instead."""
+        defaults = Estimates()
+        rollout = defaults.rollout
+        # A rollout is assumed to cost at most an equal share of the budget, so a whole first
+        # round always fits; later rounds start only while real spend leaves room (fail closed).
+        if self.budget.usd > 0:
+            rollout = rollout.model_copy(
+                update={"usd": min(rollout.usd, self.budget.usd / self.rollouts)}
+            )
+        # A rollout may take a third of the run's wall clock, leaving time for checks and votes.
+        rollout = rollout.model_copy(update={"wall_s": min(rollout.wall_s, self.budget.wall_s / 3)})
+        return EngineConfig(
+            strategy=self.strategy,
+            rollouts=self.rollouts,
+            rounds=self.rounds,
+            refine_with=self.refine_with,
+            votes=self.votes,
+            group_size=self.group_size,
+            budget=Budget(usd=self.budget.usd, wall_s=self.budget.wall_s),
+            estimates=defaults.model_copy(update={"rollout": rollout}),
+        )
+
+    @property
+    def test_command(self) -> str:
+        """The configured or detected test command; `resolve_defaults` must have run."""
+        if self.tests.command is None:
+            raise ValueError("no test command: call resolve_defaults() with the repository files")
+        return self.tests.command
+
+    @property
+    def protected_paths(self) -> tuple[str, ...]:
+        return self.tests.protected or ()

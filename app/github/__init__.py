@@ -1,0 +1,42 @@
+"""autofix's GitHub I/O: clients, the repository facade, and publishing."""
+
+from app.github.api import GitHubRepo
+from app.github.client import GitHubClients, api_version
+from app.github.errors import GitHubError
+from app.github.git import GitError
+from app.github.models import (
+    CheckRunInfo,
+    CommentInfo,
+    ConfigFile,
+    IssueInfo,
+    Permission,
+    PullRequestInfo,
+    RepoInfo,
+    ReviewCommentInfo,
+)
+from app.github.patch_check import PatchRejected, validate_patch
+from app.github.publish import PublishRequest, PublishResult, publish
+from app.github.settings import GitHubSettings, GitHubSettingsError
+
+__all__ = [
+    "CheckRunInfo",
+    "CommentInfo",
+    "ConfigFile",
+    "GitError",
+    "GitHubClients",
+    "GitHubError",
+    "GitHubRepo",
+    "GitHubSettings",
+    "GitHubSettingsError",
+    "IssueInfo",
+    "PatchRejected",
+    "Permission",
+    "PublishRequest",
+    "PublishResult",
+    "PullRequestInfo",
+    "RepoInfo",
+    "ReviewCommentInfo",
+    "api_version",
+    "publish",
+    "validate_patch",
+]

@@ -1,0 +1,96 @@
+"""What autofix keeps from GitHub's REST responses: small frozen models at the seam."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Permission = Literal["admin", "maintain", "write", "triage", "read", "none"]
+TRIGGER_PERMISSIONS: frozenset[Permission] = frozenset({"admin", "maintain", "write"})
+ReactionContent = Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
+CheckStatus = Literal["queued", "in_progress", "completed"]
+CheckConclusion = Literal[
+    "action_required", "cancelled", "failure", "neutral", "success", "skipped", "timed_out"
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RepoInfo(_Frozen):
+    """A repository as autofix needs it: where to clone from and what to target."""
+
+    owner: str
+    name: str
+    full_name: str
+    default_branch: str
+    clone_url: str
+    html_url: str
+    private: bool
+
+
+class IssueInfo(_Frozen):
+    """An issue (or the issue side of a pull request)."""
+
+    number: int
+    title: str
+    body: str
+    state: str
+    author: str
+    labels: tuple[str, ...]
+    html_url: str
+    is_pull_request: bool
+
+
+class CommentInfo(_Frozen):
+    """An issue or pull request conversation comment."""
+
+    id: int
+    body: str
+    author: str
+    author_is_bot: bool
+    html_url: str
+
+
+class ReviewCommentInfo(_Frozen):
+    """A pull request review comment on a line of the diff."""
+
+    id: int
+    body: str
+    author: str
+    path: str
+    line: int | None
+    diff_hunk: str
+
+
+class CheckRunInfo(_Frozen):
+    """A check run on a commit."""
+
+    id: int
+    name: str
+    head_sha: str
+    status: str
+    conclusion: str | None
+    html_url: str | None
+
+
+class PullRequestInfo(_Frozen):
+    """A pull request autofix opened or found for its branch."""
+
+    number: int
+    html_url: str
+    title: str
+    head_ref: str
+    head_sha: str
+    base_ref: str
+    draft: bool
+    state: str
+
+
+class ConfigFile(_Frozen):
+    """A config file's text and where it came from, e.g. `octo/.github:.github/autofix.yml`."""
+
+    text: str
+    source: str

@@ -1,0 +1,151 @@
+"""Publishing a winning patch: validate, apply to a fresh clone, push the branch, open the PR."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from app.github.api import GitHubRepo
+from app.github.git import Git, GitError
+from app.github.patch_check import ChangedEntry, check_entries, validate_patch
+
+
+class PublishRequest(BaseModel):
+    """What to publish for one issue; `body` is the pull request description, rendered."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    issue_number: int
+    issue_title: str
+    patch: str
+    body: str
+    draft: bool = True
+    base: str | None = None
+    """Target branch; None means the repository's default branch."""
+    commit_message: str | None = None
+    author_name: str = "autofix[bot]"
+    author_email: str = "autofix[bot]@users.noreply.github.com"
+
+    @property
+    def branch(self) -> str:
+        return f"autofix/issue-{self.issue_number}"
+
+    @property
+    def title(self) -> str:
+        return f"Fix #{self.issue_number}: {self.issue_title}"
+
+
+class PublishResult(BaseModel):
+    """Where the patch landed; `pushed` is False when the branch already held this tree."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    branch: str
+    head_sha: str
+    pushed: bool
+    pr_number: int
+    pr_url: str
+    pr_created: bool
+
+
+async def publish(
+    repo: GitHubRepo, request: PublishRequest, *, timeout_s: float = 300.0
+) -> PublishResult:
+    """Push `request.patch` as `autofix/issue-N` and open or update its one pull request."""
+    validate_patch(request.patch)
+    info = await repo.get_repository()
+    base = request.base or info.default_branch
+    token = await repo.installation_token()
+    with tempfile.TemporaryDirectory(prefix="autofix-publish-") as tmp:
+        git = Git(Path(tmp) / "repo", token, timeout_s=timeout_s)
+        head_sha, pushed = await _push(git, info.clone_url, base, request)
+    pr, created = await repo.ensure_pull_request(
+        head_branch=request.branch,
+        base=base,
+        title=request.title,
+        body=request.body,
+        draft=request.draft,
+    )
+    return PublishResult(
+        branch=request.branch,
+        head_sha=head_sha,
+        pushed=pushed,
+        pr_number=pr.number,
+        pr_url=pr.html_url,
+        pr_created=created,
+    )
+
+
+async def _push(git: Git, clone_url: str, base: str, request: PublishRequest) -> tuple[str, bool]:
+    branch_ref = f"refs/heads/{request.branch}"
+    await git.run(
+        "clone",
+        "--quiet",
+        "--no-tags",
+        "--depth=1",
+        "--single-branch",
+        f"--branch={base}",
+        clone_url,
+        str(git.workdir),
+    )
+    await _apply(git, request.patch, base)
+    tree = (await git.run("write-tree")).strip()
+    remote = (await git.run("ls-remote", "origin", branch_ref)).split()
+    lease = remote[0] if remote else ""
+    if lease:
+        await git.run("fetch", "--quiet", "--no-tags", "--depth=1", "origin", branch_ref)
+        if (await git.run("rev-parse", "FETCH_HEAD^{tree}")).strip() == tree:
+            return lease, False  # the branch already holds exactly this change
+    identity = {
+        "GIT_AUTHOR_NAME": request.author_name,
+        "GIT_AUTHOR_EMAIL": request.author_email,
+        "GIT_COMMITTER_NAME": request.author_name,
+        "GIT_COMMITTER_EMAIL": request.author_email,
+    }
+    message = request.commit_message or f"{request.title}\n\nResolves #{request.issue_number}.\n"
+    await git.run(
+        "commit", "--quiet", "--no-verify", "-F", "-", input=message.encode(), env=identity
+    )
+    head = (await git.run("rev-parse", "HEAD")).strip()
+    # The lease makes a concurrent publisher's push fail instead of being overwritten.
+    await git.run(
+        "push",
+        "--quiet",
+        f"--force-with-lease={branch_ref}:{lease}",
+        "origin",
+        f"HEAD:{branch_ref}",
+    )
+    return head, True
+
+
+async def _apply(git: Git, patch: str, base: str) -> None:
+    data = patch if patch.endswith("\n") else patch + "\n"
+    try:
+        await git.run("apply", "--index", "--whitespace=nowarn", "-", input=data.encode())
+    except GitError as exc:
+        raise GitError(
+            f"the patch no longer applies to {base}; comment `/autofix retry` to run again "
+            f"on the current code ({exc})"
+        ) from exc
+    # Check what git actually staged too: it is the ground truth the textual check approximates.
+    check_entries(await staged_entries(git))
+
+
+async def staged_entries(git: Git) -> list[ChangedEntry]:
+    """The index's changes against HEAD, with symlink targets read from their blobs."""
+    raw = await git.run("diff", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev", "HEAD")
+    fields = raw.split("\0")
+    entries: list[ChangedEntry] = []
+    for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+        if not meta.startswith(":"):
+            continue
+        _old_mode, new_mode, _old_sha, new_sha, status = meta[1:].split(" ")
+        target = None
+        if new_mode == "120000" and status != "D":
+            target = await git.run("cat-file", "blob", new_sha)
+        entries.append(ChangedEntry(path, new_mode if status != "D" else "100644", target))
+    if not entries:
+        raise GitError("the patch changes nothing once applied; there is nothing to publish")
+    return entries

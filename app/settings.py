@@ -1,0 +1,131 @@
+"""The environment contract, validated once in `main` and passed to whatever needs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.config.schema import DEFAULT_IMAGE
+
+if TYPE_CHECKING:
+    from app.github.settings import GitHubSettings
+
+# Values people leave in from examples; a service must not start with them.
+PLACEHOLDERS = frozenset(
+    {"changeme", "change-me", "change_me", "secret", "password", "placeholder", "todo", "xxx"}
+)
+
+
+class SettingsError(Exception):
+    """The environment is missing something or holds a placeholder; says what to set."""
+
+
+class Settings(BaseSettings):
+    """Everything autofix reads from the environment (never at import time)."""
+
+    model_config = SettingsConfigDict(env_prefix="AUTOFIX_", extra="ignore", frozen=True)
+
+    anthropic_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY")
+    )
+    """Key for the Anthropic API; only needed for `anthropic:` models."""
+    anthropic_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_BASE_URL")
+    )
+    """Alternative Messages API address (a proxy, a gateway, a local fake)."""
+    github_app_id: int | None = Field(default=None, gt=0)
+    """The GitHub App's numeric id."""
+    github_private_key: SecretStr | None = None
+    """The App's private key: PEM text, or the path of a .pem file (read at validation)."""
+    webhook_secret: SecretStr | None = None
+    """The secret GitHub signs webhook deliveries with."""
+    github_api_url: str = "https://api.github.com"
+    """REST API root; GitHub Enterprise Server uses https://HOST/api/v3."""
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    """Queue between the webhook service and the workers."""
+    database_url: str | None = None
+    """Run store; defaults to a SQLite file in the work dir."""
+    sandbox_image: str = DEFAULT_IMAGE
+    """Default sandbox image when a repository does not set `sandbox.image`."""
+    work_dir: Path = Path(".autofix")
+    """Where clones, trajectories and the default database live."""
+
+    @field_validator("github_private_key")
+    @classmethod
+    def _read_key_file(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        text = value.get_secret_value().strip()
+        if text.startswith("-----BEGIN"):
+            # Some secret stores deliver the PEM with literal "\n" escapes.
+            return SecretStr(text.replace("\\n", "\n") + "\n")
+        path = Path(text).expanduser()
+        if not path.is_file():
+            raise ValueError(
+                "AUTOFIX_GITHUB_PRIVATE_KEY is neither PEM text nor a readable file: "
+                "set it to the .pem file's contents or path"
+            )
+        return SecretStr(path.read_text())
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if self.database_url is None:
+            db = (self.work_dir / "autofix.db").resolve()
+            object.__setattr__(self, "database_url", f"sqlite:///{db}")
+        return self
+
+    def require_service(self) -> None:
+        """`serve` and `worker` need the App identity and a real webhook secret."""
+        problems = []
+        if self.github_app_id is None:
+            problems.append("AUTOFIX_GITHUB_APP_ID is not set: copy it from the App's settings")
+        if self.github_private_key is None:
+            problems.append(
+                "AUTOFIX_GITHUB_PRIVATE_KEY is not set: give the .pem contents or its path"
+            )
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not secret:
+            problems.append("AUTOFIX_WEBHOOK_SECRET is not set: use the App's webhook secret")
+        elif _is_placeholder(secret):
+            problems.append(
+                "AUTOFIX_WEBHOOK_SECRET is a placeholder: generate one "
+                "(python3 -c 'import secrets; print(secrets.token_hex(32))') and set it "
+                "here and in the App's settings"
+            )
+        if problems:
+            raise SettingsError("\n".join(problems))
+
+    def github(self) -> GitHubSettings:
+        """The GitHub client settings; call `require_service` first."""
+        from app.github.settings import GitHubSettings
+
+        self.require_service()
+        assert self.github_app_id is not None and self.github_private_key is not None
+        return GitHubSettings(
+            app_id=self.github_app_id,
+            private_key=self.github_private_key,
+            api_url=self.github_api_url,
+        )
+
+
+def _is_placeholder(value: str) -> bool:
+    lowered = value.strip().lower()
+    return lowered in PLACEHOLDERS or lowered.startswith(("your-", "your_", "<"))
+
+
+def load_settings() -> Settings:
+    """Read the environment; invalid values become a SettingsError naming the variable."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "environment"
+            env = name if name.isupper() else f"AUTOFIX_{name.upper()}"
+            lines.append(f"{env}: {error['msg']}")
+        raise SettingsError("\n".join(lines)) from None

@@ -1,0 +1,86 @@
+"""`autofix solve`: the whole engine on a local repository, in-process, no GitHub or Redis."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from rich.console import Console
+
+from app.llm.base import ClosableModel, ModelConfigError
+from app.settings import Settings
+from app.solve.compose import SolveJob, make_engine, make_model, make_sandboxes
+from app.solve.output import write_outputs
+from app.solve.preflight import BadInput, SolveArgs, check_image, prepare
+from app.solve.progress import ProgressView
+from sandbox.client import docker_client
+from sandbox.errors import SandboxError
+from scaling.issue import Issue
+from scaling.result import RunResult
+
+EXIT = {"resolved": 0, "unresolved": 1, "error": 1}
+
+
+def solve_main(args: argparse.Namespace, settings: Settings, console: Console | None = None) -> int:
+    """Exit 0 resolved, 1 unresolved (or the run failed), 2 bad input."""
+    console = console or Console()
+    solve_args = SolveArgs(args.repo, args.issue_file, args.config, args.out, args.model)
+    try:
+        job, issue = prepare(solve_args, settings)
+        model = make_model(job.model_spec, settings)
+    except (BadInput, ModelConfigError) as exc:
+        print(f"autofix solve: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = asyncio.run(_solve(job, issue, model, console))
+    except BadInput as exc:
+        print(f"autofix solve: {exc}", file=sys.stderr)
+        return 2
+    write_outputs(job.out, result)
+    winner = f" (winner {result.winner.rollout_id})" if result.winner else ""
+    console.print(
+        f"autofix solve: {result.status}{winner}; wrote {job.out}/result.json, patch.diff, "
+        f"summary.md; ${result.cost_usd:.4f}, {result.wall_s:.0f}s",
+        markup=False,
+        highlight=False,
+    )
+    return EXIT[result.status]
+
+
+async def _solve(job: SolveJob, issue: Issue, model: ClosableModel, console: Console) -> RunResult:
+    client = None
+    try:
+        client = await _docker(job)
+        sandboxes = make_sandboxes(job, client)
+        try:
+            # Builds the environment (setup commands) once, and reports a bad commit, image or
+            # setup as bad input before any model call is paid for.
+            async with sandboxes("preflight", job.config.tests.holdout):
+                pass
+        except SandboxError as exc:
+            raise BadInput(str(exc)) from None
+        with ProgressView(console) as progress:
+            engine = make_engine(job, model, sandboxes, progress)
+            try:
+                return await engine.run(issue)
+            except Exception as exc:  # the run's boundary: report it as a failed run
+                return RunResult(status="error", error=f"{type(exc).__name__}: {exc}")
+    finally:
+        await model.aclose()
+        if client is not None:
+            client.close()
+
+
+async def _docker(job: SolveJob) -> Any:
+    try:
+        client = await asyncio.to_thread(docker_client)
+    except SandboxError as exc:
+        raise BadInput(str(exc)) from None
+    try:
+        await asyncio.to_thread(check_image, client, job.config.sandbox.image)
+    except BadInput:
+        client.close()
+        raise
+    return client

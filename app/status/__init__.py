@@ -1,0 +1,1 @@
+"""What users read: the status comment, the PR body, the check run and the help text."""

@@ -1,0 +1,50 @@
+"""The run store: what autofix did for each issue, in SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from app.store.engine import make_engine, normalize_url, sqlite_url
+from app.store.errors import InvalidTransition, RolloutNotFound, RunNotFound, StoreError
+from app.store.migrate import current_revision, head_revision, migrate
+from app.store.records import (
+    ACTIVE,
+    TRANSITIONS,
+    Candidate,
+    CostKind,
+    GateRecord,
+    MatchRecord,
+    NewRun,
+    PullRequestLink,
+    Run,
+    RunCreation,
+    RunStatus,
+    Trigger,
+    VoteRecord,
+)
+from app.store.store import Store
+
+__all__ = [
+    "ACTIVE",
+    "TRANSITIONS",
+    "Candidate",
+    "CostKind",
+    "GateRecord",
+    "InvalidTransition",
+    "MatchRecord",
+    "NewRun",
+    "PullRequestLink",
+    "RolloutNotFound",
+    "Run",
+    "RunCreation",
+    "RunNotFound",
+    "RunStatus",
+    "Store",
+    "StoreError",
+    "Trigger",
+    "VoteRecord",
+    "current_revision",
+    "head_revision",
+    "make_engine",
+    "migrate",
+    "normalize_url",
+    "sqlite_url",
+]

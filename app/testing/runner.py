@@ -1,0 +1,151 @@
+"""`DockerTestRunner`: the engine's TestRunner, one fresh sandbox per test run."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.testing.command import JUNIT_PATH, command_line, is_pytest, tail
+from app.testing.patches import added_test_files, restrict_patch
+from scaling.junit import JUnitError, parse_junit
+from scaling.testrun import TestRun
+
+
+class Output(Protocol):
+    """What a sandbox command returns."""
+
+    @property
+    def exit_code(self) -> int: ...
+
+    @property
+    def output(self) -> str: ...
+
+    @property
+    def timed_out(self) -> bool: ...
+
+    @property
+    def truncated_bytes(self) -> int: ...
+
+
+class RunSandbox(Protocol):
+    """The sandbox operations a test run uses."""
+
+    # The sandbox enforces the timeout inside the container (docker exec cannot be cancelled).
+    async def exec(self, command: str, timeout: float, /) -> Output: ...  # noqa: ASYNC109
+
+    async def apply(self, patch: str) -> Output: ...
+
+    async def reset_paths(self, paths: tuple[str, ...]) -> None: ...
+
+
+class SandboxOpener(Protocol):
+    """Opens a fresh sandbox on the base commit with `hidden` paths removed."""
+
+    def __call__(
+        self, purpose: str, hidden: Sequence[str]
+    ) -> AbstractAsyncContextManager[RunSandbox]: ...
+
+
+class TestPlan(BaseModel):
+    """How a repository's tests are run and which paths are special."""
+
+    __test__ = False  # not a pytest class
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    command: str = Field(description="Test command, run from the repository root.")
+    holdout: tuple[str, ...] = Field(default=(), description="Hidden except for holdout runs.")
+    protected: tuple[str, ...] = Field(default=(), description="Reset to base before gating.")
+    timeout_s: float = Field(default=900.0, gt=0, description="Seconds one run may take.")
+
+
+class DockerTestRunner:
+    """Runs the test command for baselines, candidates, reproductions and holdout checks."""
+
+    __test__ = False  # not a pytest class
+
+    def __init__(self, plan: TestPlan, sandboxes: SandboxOpener) -> None:
+        self.plan = plan
+        self.sandboxes = sandboxes
+
+    async def baseline(self) -> TestRun:
+        async with self.sandboxes("baseline", self.plan.holdout) as sb:
+            return await self._run(sb, ())
+
+    async def candidate(self, patch: str) -> TestRun:
+        async with self.sandboxes("candidate", self.plan.holdout) as sb:
+            failed = await self._apply(sb, patch)
+            if failed is not None:
+                return failed
+            await self._reset_protected(sb, patch)
+            return await self._run(sb, ())
+
+    async def reproduction(self, patch: str, test_files: Sequence[str]) -> TestRun:
+        if not test_files:
+            return TestRun(exit_code=0, parsed=True, output_tail="no test files to reproduce with")
+        async with self.sandboxes("reproduction", self.plan.holdout) as sb:
+            failed = await self._apply(sb, patch, only=test_files)
+            if failed is not None:
+                return failed
+            return await self._run(sb, test_files)
+
+    async def holdout(self, patch: str) -> TestRun:
+        if not self.plan.holdout:
+            return TestRun(exit_code=0, parsed=True, output_tail="no holdout paths configured")
+        async with self.sandboxes("holdout", ()) as sb:
+            failed = await self._apply(sb, patch)
+            if failed is not None:
+                return failed
+            if self.plan.protected:
+                await sb.reset_paths(self.plan.protected)
+            return await self._run(sb, self.plan.holdout)
+
+    async def _reset_protected(self, sb: RunSandbox, patch: str) -> None:
+        """Maintainers' tests back to base; test modules the candidate added stay."""
+        if not self.plan.protected:
+            return
+        await sb.reset_paths(self.plan.protected)
+        added = added_test_files(patch, self.plan.protected)
+        if added:
+            await sb.apply(restrict_patch(patch, added))
+
+    async def _apply(self, sb: RunSandbox, patch: str, only: Sequence[str] = ()) -> TestRun | None:
+        """Apply the patch (or only its changes to `only`); a failure becomes a failed run."""
+        if not patch.strip():
+            return None
+        if only:
+            patch = restrict_patch(patch, only)
+        result = await sb.apply(patch)
+        if result.exit_code == 0:
+            return None
+        return TestRun(
+            exit_code=result.exit_code or 1,
+            output_tail="the patch does not apply to the base commit:\n" + tail(result.output),
+        )
+
+    async def _run(self, sb: RunSandbox, paths: Sequence[str]) -> TestRun:
+        command = command_line(self.plan.command, paths)
+        started = time.monotonic()
+        result = await sb.exec(command, self.plan.timeout_s)
+        duration = time.monotonic() - started
+        outcomes = {}
+        parsed = False
+        if is_pytest(self.plan.command) and not result.timed_out:
+            report = await sb.exec(f"cat {JUNIT_PATH}", 120)
+            # No report (usage error, crash) or a cut one: judged by the exit code alone.
+            if report.exit_code == 0 and not report.truncated_bytes:
+                try:
+                    outcomes, parsed = parse_junit(report.output), True
+                except JUnitError:
+                    parsed = False
+        return TestRun(
+            exit_code=result.exit_code,
+            outcomes=outcomes,
+            parsed=parsed,
+            output_tail=tail(result.output),
+            timed_out=result.timed_out,
+            duration_s=duration,
+        )

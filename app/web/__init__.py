@@ -1,0 +1,1 @@
+"""The webhook service: signature check, dedupe, routing, enqueue; plus health, metrics, runs."""

@@ -1,0 +1,89 @@
+"""`POST /webhook`: verify, dedupe, route, enqueue; never calls GitHub in the request path."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from arq.connections import ArqRedis
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from redis.exceptions import RedisError
+
+from app.web.metrics import WebMetrics
+from app.web.payloads import Envelope
+from app.web.routing import route
+from app.web.signature import verify_signature
+
+log = logging.getLogger(__name__)
+
+# GitHub lets maintainers redeliver for days; keep the marker longer than that.
+DEDUPE_TTL_S = 5 * 24 * 3600
+HANDLE_JOB = "handle_trigger"
+
+
+def _reply(status: int, outcome: str) -> Response:
+    return JSONResponse({"outcome": outcome}, status_code=status)
+
+
+def build_router(
+    secret: str, queue: ArqRedis, metrics: WebMetrics, allowed_bots: frozenset[str]
+) -> APIRouter:
+    """The webhook route bound to its dependencies."""
+    router = APIRouter()
+
+    @router.post("/webhook")
+    async def webhook(request: Request) -> Response:
+        started = time.perf_counter()
+        event = request.headers.get("X-GitHub-Event", "")
+        delivery = request.headers.get("X-GitHub-Delivery", "")
+        try:
+            status, outcome = await _handle(request, event, delivery)
+        finally:
+            metrics.latency.observe(time.perf_counter() - started)
+        metrics.deliveries.labels(event=event or "none", outcome=outcome).inc()
+        return _reply(status, outcome)
+
+    async def _handle(request: Request, event: str, delivery: str) -> tuple[int, str]:
+        body = await request.body()
+        if not verify_signature(secret, body, request.headers.get("X-Hub-Signature-256")):
+            return 401, "bad_signature"
+        if not delivery or not event:
+            return 400, "missing_headers"
+        if event == "ping":
+            return 200, "pong"
+        try:
+            envelope = Envelope.model_validate(json.loads(body))
+        except (ValueError, ValidationError) as exc:
+            log.warning("delivery %s: unparseable %s payload: %s", delivery, event, exc)
+            return 400, "bad_payload"
+        plan = route(event, delivery, envelope, allowed_bots)
+        if plan is None:
+            return 202, "ignored"
+        seen_key = f"autofix:delivery:{delivery}"
+        try:
+            if not await queue.set(seen_key, "1", ex=DEDUPE_TTL_S, nx=True):
+                return 200, "duplicate"
+        except (RedisError, OSError):
+            log.exception("delivery %s: redis unavailable", delivery)
+            return 503, "queue_unavailable"
+        try:
+            await queue.enqueue_job(
+                HANDLE_JOB,
+                plan.trigger.model_dump(mode="json"),
+                _job_id=plan.job_id,
+                _defer_by=plan.defer_s or None,
+            )
+        except (RedisError, OSError):
+            log.exception("delivery %s: enqueue failed", delivery)
+            # Unmark so GitHub's redelivery is not mistaken for a duplicate.
+            try:
+                await queue.delete(seen_key)
+            except (RedisError, OSError):
+                log.exception("delivery %s: could not unmark", delivery)
+            return 503, "queue_unavailable"
+        return 202, "queued"
+
+    return router

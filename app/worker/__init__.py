@@ -1,0 +1,1 @@
+"""The queue worker: authorization, repo config, runs, status, publishing, commands."""

@@ -1,0 +1,64 @@
+"""The worker's ports bound to the real GitHub client, publisher and sandbox reaper."""
+
+from __future__ import annotations
+
+from app.github.api import GitHubRepo
+from app.github.client import GitHubClients
+from app.github.publish import PublishRequest, publish
+from app.store.records import PullRequestLink, Run
+from app.worker.ports import RepoApi
+from sandbox.reaper import Reaper
+
+
+def run_scope(prefix: str, run_id: str) -> str:
+    """The sandbox scope label of one run: reaping a run removes exactly its scope."""
+    return f"{prefix}-run-{run_id}"
+
+
+class GitHubRepos:
+    """Builds the facade for a repository, looking the installation up when a payload lacked it."""
+
+    def __init__(self, clients: GitHubClients) -> None:
+        self.clients = clients
+
+    async def __call__(self, owner: str, name: str, installation_id: int | None) -> RepoApi:
+        if installation_id is None:
+            installation_id = await self.clients.installation_for_repo(owner, name)
+        return GitHubRepo(self.clients, installation_id, owner, name)
+
+
+class GitHubPublisher:
+    """Publishes through `app.github.publish` (validate, apply, push, open or update the PR)."""
+
+    async def publish(
+        self, run: Run, repo: RepoApi, patch: str, issue_title: str, body: str, draft: bool
+    ) -> PullRequestLink:
+        if not isinstance(repo, GitHubRepo):
+            raise TypeError("publishing needs the GitHub facade")
+        request = PublishRequest(
+            issue_number=run.issue_number,
+            issue_title=issue_title,
+            patch=patch,
+            body=body,
+            draft=draft,
+        )
+        done = await publish(repo, request)
+        return PullRequestLink(
+            number=done.pr_number,
+            url=done.pr_url,
+            branch=done.branch,
+            head_sha=done.head_sha,
+            rollout_id=run.winner_rollout_id,
+        )
+
+
+class RunReaper:
+    """Removes one run's containers and volumes (everything in its sandbox scope)."""
+
+    def __init__(self, reaper: Reaper, prefix: str) -> None:
+        self.reaper = reaper
+        self.prefix = prefix
+
+    async def reap(self, run_id: str) -> int:
+        gone = await self.reaper.reap(live_run_ids=(), scope=run_scope(self.prefix, run_id))
+        return len(gone.containers)

@@ -1,0 +1,67 @@
+"""What jobs need, built once in the worker's `on_startup` and found in arq's `ctx`."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from arq.connections import ArqRedis
+
+from app.config import RepoConfig
+from app.status.tracker import RunTracker
+from app.store.records import PullRequestLink, Run
+from app.worker.ports import RepoApi
+from app.worker.results import ResultArchive
+from app.worker.signals import RunSignals
+from app.worker.store_port import RunStorePort
+from scaling.issue import Issue
+from scaling.result import RunResult
+
+RepoFactory = Callable[[str, str, int | None], Awaitable[RepoApi]]
+
+
+class Executor(Protocol):
+    """Runs the engine for one run: checkout, sandboxes, LLM; emits events into `tracker`."""
+
+    async def execute(
+        self, run: Run, config: RepoConfig, repo: RepoApi, issue: Issue, tracker: RunTracker
+    ) -> RunResult: ...
+
+
+class Publisher(Protocol):
+    """Pushes the winner to `autofix/issue-N` and opens or updates the one PR."""
+
+    async def publish(
+        self, run: Run, repo: RepoApi, patch: str, issue_title: str, body: str, draft: bool
+    ) -> PullRequestLink: ...
+
+
+class Reaper(Protocol):
+    """Removes every container and volume labelled with a run id."""
+
+    async def reap(self, run_id: str) -> int: ...
+
+
+@dataclass
+class WorkerDeps:
+    """The worker's collaborators; jobs read them from `ctx["deps"]`."""
+
+    redis: ArqRedis
+    store: RunStorePort
+    repo_for: RepoFactory
+    executor: Executor
+    publisher: Publisher
+    reaper: Reaper
+    results: ResultArchive
+    status_interval_s: float = 3.0
+
+    @property
+    def signals(self) -> RunSignals:
+        return RunSignals(self.redis)
+
+
+def deps_of(ctx: dict[str, Any]) -> WorkerDeps:
+    deps = ctx["deps"]
+    assert isinstance(deps, WorkerDeps)
+    return deps

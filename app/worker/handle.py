@@ -1,0 +1,91 @@
+"""`handle_trigger`: authorize the sender, read the repo config and act on one routed event."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from app.config import ConfigError
+from app.status.render import render_help, render_notice
+from app.worker.commands import run_command
+from app.worker.deps import WorkerDeps, deps_of
+from app.worker.notices import notify_once
+from app.worker.ports import RepoApi
+from app.worker.repo_config import fetch_config
+from app.worker.starting import cancel_run, start_run
+from app.worker.trigger import Trigger
+
+log = logging.getLogger(__name__)
+
+
+async def handle_trigger(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
+    """The job behind every webhook delivery; returns what it did (kept as the job result)."""
+    deps = deps_of(ctx)
+    trigger = Trigger.model_validate(payload)
+    repo = await deps.repo_for(trigger.owner, trigger.name, trigger.installation_id)
+    if not await repo.can_trigger(trigger.sender):
+        if trigger.kind in ("label", "command"):
+            body = render_notice("refused", sender=trigger.sender, action=trigger.kind)
+            await notify_once(deps, repo, trigger, body)
+        return "refused"
+    if trigger.kind == "review":
+        return await _review(deps, repo, trigger)
+    try:
+        config = await fetch_config(repo)
+    except ConfigError as exc:
+        if trigger.kind == "unlabel":
+            return "ignored"
+        await notify_once(deps, repo, trigger, render_notice("config", problems=exc.problems))
+        return "bad_config"
+    if trigger.kind == "label":
+        if trigger.label != config.label:
+            return "ignored"
+        await _acknowledge(repo, trigger)
+        return await start_run(deps, repo, trigger, config, "label")
+    if trigger.kind == "unlabel":
+        if trigger.label != config.label:
+            return "ignored"
+        return await cancel_run(deps, repo, trigger, "the label was removed")
+    command = trigger.command
+    if command is None:
+        return "ignored"
+    await _acknowledge(repo, trigger)
+    if command.name == "help":
+        await notify_once(deps, repo, trigger, render_help(command.problem, config.label))
+        return "help"
+    return await run_command(deps, repo, trigger, config, command)
+
+
+async def _acknowledge(repo: RepoApi, trigger: Trigger) -> None:
+    """The 👀 reaction on the label's issue or the command's comment; cosmetic, so never fatal."""
+    try:
+        if trigger.comment_id is not None:
+            await repo.react_to_comment(trigger.comment_id)
+        else:
+            await repo.react_to_issue(trigger.number)
+    except Exception:
+        log.warning("could not react to %s#%s", trigger.repo, trigger.number, exc_info=True)
+
+
+async def _review(deps: WorkerDeps, repo: RepoApi, trigger: Trigger) -> str:
+    """A review on autofix's PR: its body and comments become feedback for a refinement."""
+    run = await deps.store.run_for_pull_request(repo_name(repo), trigger.number)
+    if run is None or trigger.review_id is None:
+        return "ignored"
+    comments = await repo.list_review_comments(trigger.number, trigger.review_id)
+    parts = [trigger.text.strip()] if trigger.text.strip() else []
+    parts += [f"{c.path}:{c.line or ''} {c.body}".strip() for c in comments if c.body.strip()]
+    if not parts:
+        return "ignored"
+    try:
+        config = await fetch_config(repo)
+    except ConfigError:
+        return "bad_config"
+    issue_trigger = trigger.model_copy(update={"number": run.issue_number})
+    return await start_run(
+        deps, repo, issue_trigger, config, "review", parent=run, feedback="\n".join(parts)
+    )
+
+
+def repo_name(repo: RepoApi) -> str:
+    return f"{repo.owner}/{repo.name}"

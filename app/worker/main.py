@@ -1,0 +1,50 @@
+"""`autofix worker`: the arq worker with its collaborators built from Settings."""
+
+from __future__ import annotations
+
+import logging
+
+from arq.connections import ArqRedis
+
+from app.github.client import GitHubClients
+from app.settings import Settings
+from app.store import Store, migrate
+from app.worker.adapters import GitHubPublisher, GitHubRepos, RunReaper
+from app.worker.deps import WorkerDeps
+from app.worker.executor import EngineExecutor
+from app.worker.results import FileResults
+from app.worker.settings import DepsFactory, build_worker
+from sandbox.client import docker_client
+from sandbox.reaper import Reaper
+
+SCOPE_PREFIX = "autofix"
+
+
+def deps_factory(settings: Settings, scope_prefix: str = SCOPE_PREFIX) -> DepsFactory:
+    """The on_startup builder of the worker's collaborators."""
+
+    async def make(redis: ArqRedis) -> WorkerDeps:
+        assert settings.database_url is not None
+        migrate(settings.database_url)
+        store = Store.open(settings.database_url)
+        clients = GitHubClients(settings.github())
+        results = FileResults(settings.work_dir / "results")
+        return WorkerDeps(
+            redis=redis,
+            store=store,
+            repo_for=GitHubRepos(clients),
+            executor=EngineExecutor(settings, store, results, scope_prefix),
+            publisher=GitHubPublisher(),
+            reaper=RunReaper(Reaper(docker_client()), scope_prefix),
+            results=results,
+        )
+
+    return make
+
+
+def worker_main(settings: Settings) -> int:
+    """Run the worker until SIGINT/SIGTERM."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    worker = build_worker(settings.redis_url, deps_factory(settings))
+    worker.run()
+    return 0

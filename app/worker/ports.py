@@ -1,0 +1,54 @@
+"""The GitHub calls the worker makes, as a protocol it owns (app.github.GitHubRepo fits it)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from app.github.models import (
+    CheckConclusion,
+    CheckRunInfo,
+    CheckStatus,
+    CommentInfo,
+    ConfigFile,
+    IssueInfo,
+    PullRequestInfo,
+    RepoInfo,
+    ReviewCommentInfo,
+)
+
+
+class RepoApi(Protocol):
+    """One installation's access to one repository."""
+
+    owner: str
+    name: str
+    installation_id: int
+
+    async def installation_token(self) -> str: ...
+    async def get_repository(self) -> RepoInfo: ...
+    async def get_issue(self, number: int) -> IssueInfo: ...
+    async def list_issue_comments(self, number: int) -> list[CommentInfo]: ...
+    async def can_trigger(self, username: str) -> bool: ...
+    async def get_config_file(self) -> ConfigFile | None: ...
+    async def list_review_comments(
+        self, pr_number: int, review_id: int
+    ) -> list[ReviewCommentInfo]: ...
+    async def react_to_issue(self, number: int) -> None: ...
+    async def react_to_comment(self, comment_id: int) -> None: ...
+    async def create_comment(self, number: int, body: str) -> CommentInfo: ...
+    async def upsert_status_comment(
+        self, number: int, run_id: str, body: str, *, comment_id: int | None = None
+    ) -> int: ...
+    async def create_check_run(
+        self,
+        head_sha: str,
+        name: str,
+        *,
+        status: CheckStatus = "in_progress",
+        conclusion: CheckConclusion | None = None,
+        title: str = "",
+        summary: str = "",
+        details_url: str | None = None,
+        external_id: str | None = None,
+    ) -> CheckRunInfo: ...
+    async def find_pull_request(self, head_branch: str) -> PullRequestInfo | None: ...

@@ -1,0 +1,50 @@
+"""Crash recovery: runs left `running` by a dead worker are failed with a comment and reaped."""
+
+from __future__ import annotations
+
+import logging
+
+from app.status.render import render_status
+from app.status.tracker import RunTracker
+from app.store.errors import InvalidTransition
+from app.worker.deps import WorkerDeps
+
+log = logging.getLogger(__name__)
+
+# Runs older than the newest RECENT are past any job timeout and long settled.
+RECENT = 500
+ADVICE = "Comment `/autofix retry` to start a new run."
+
+
+async def recover_orphans(deps: WorkerDeps) -> list[int]:
+    """Fail every running run whose heartbeat stopped; edit its status comment; reap it."""
+    recovered: list[int] = []
+    for run in await deps.store.list_runs(limit=RECENT):
+        if run.status != "running":
+            continue
+        if await deps.signals.is_alive(run.id):
+            continue  # another worker is still on it
+        try:
+            await deps.store.transition(run.id, "failed", error="the worker stopped mid-run")
+        except InvalidTransition:
+            continue  # it finished while we looked
+        recovered.append(run.id)
+        await deps.reaper.reap(str(run.id))
+        tracker = RunTracker(
+            issue=run.issue_number,
+            phase="failed",
+            outcome="The worker running this stopped before it finished; nothing was proposed.",
+            advice=[ADVICE],
+        )
+        owner, name = run.repo.split("/", 1)
+        try:
+            repo = await deps.repo_for(owner, name, run.installation_id)
+            await repo.upsert_status_comment(
+                run.issue_number,
+                str(run.id),
+                render_status(tracker),
+                comment_id=run.status_comment_id,
+            )
+        except Exception:  # recovery of other runs must go on
+            log.exception("run %s: could not update its status comment", run.id)
+    return recovered

@@ -1,0 +1,113 @@
+"""`run_issue`: one run from checkout to PR (or to a clear account of why not)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from app.config import RepoConfig
+from app.status.outcome import explain_outcome
+from app.status.tracker import RunTracker
+from app.store.errors import InvalidTransition
+from app.store.records import Run
+from app.worker.deps import WorkerDeps, deps_of
+from app.worker.issue import writers_issue
+from app.worker.ports import RepoApi
+from app.worker.publishing import publish_result
+from app.worker.status_writer import StatusWriter
+
+log = logging.getLogger(__name__)
+
+
+async def run_issue(ctx: dict[str, Any], run_id: int) -> str:
+    """Execute a queued run; a run in any other state was handled before (retry, redelivery)."""
+    deps = deps_of(ctx)
+    run = await deps.store.get_run(run_id)
+    if run.status != "queued":
+        return f"skipped ({run.status})"
+    try:
+        run = await deps.store.transition(run_id, "running")
+    except InvalidTransition:
+        return "skipped (raced)"
+    owner, name = run.repo.split("/", 1)
+    repo = await deps.repo_for(owner, name, run.installation_id)
+    config = RepoConfig.model_validate(run.config or {})
+    tracker = RunTracker(issue=run.issue_number, budget_usd=config.budget.usd, phase="running")
+
+    async def upsert(body: str) -> None:
+        await repo.upsert_status_comment(
+            run.issue_number, str(run.id), body, comment_id=run.status_comment_id
+        )
+
+    try:
+        async with StatusWriter(tracker, upsert, deps.status_interval_s) as writer:
+            try:
+                return await _execute(deps, repo, run, config, tracker, writer)
+            except Exception as exc:
+                log.exception("run %s failed", run.id)
+                tracker.phase = "failed"
+                tracker.outcome = f"The run failed: {exc}"
+                tracker.advice = ["Comment `/autofix retry` to start again."]
+                tracker.touch()
+                await _finish(deps, run.id, "failed", error=str(exc))
+                return "failed"
+    finally:
+        with contextlib.suppress(Exception):
+            await deps.reaper.reap(str(run.id))
+
+
+async def _execute(
+    deps: WorkerDeps,
+    repo: RepoApi,
+    run: Run,
+    config: RepoConfig,
+    tracker: RunTracker,
+    writer: StatusWriter,
+) -> str:
+    issue = await writers_issue(repo, run.issue_number)
+    work = asyncio.create_task(deps.executor.execute(run, config, repo, issue, tracker))
+    async with deps.signals.watch(run.id, work) as cancelled:
+        try:
+            result = await work
+        except asyncio.CancelledError:
+            if not cancelled.done():
+                raise
+            tracker.phase = "cancelled"
+            tracker.outcome = f"Cancelled: {cancelled.result()}. No pull request was opened."
+            tracker.touch()
+            await _finish(deps, run.id, "cancelled", error=cancelled.result())
+            return "cancelled"
+    await deps.results.save(run.id, result)
+    tracker.spend_usd = result.cost_usd
+    if result.status == "resolved" and result.winner is not None and result.patch:
+        tracker.phase = "publishing"
+        tracker.touch()
+        await writer.flush()
+        link = await publish_result(deps, repo, run, result, result.patch, config.pr.draft)
+        tracker.phase, tracker.pr_url = "done", link.url
+        tracker.outcome = f"Proposed `{result.winner.rollout_id}` in {link.url}."
+        tracker.touch()
+        await _finish(deps, run.id, "resolved", winner=result.winner.rollout_id)
+        return "resolved"
+    why, advice = explain_outcome(result)
+    tracker.phase = "failed" if result.status == "error" else "done"
+    tracker.outcome, tracker.advice = f"No pull request was opened. {why}", advice
+    tracker.touch()
+    await _finish(deps, run.id, "failed" if result.status == "error" else "unresolved")
+    return result.status
+
+
+async def _finish(
+    deps: WorkerDeps,
+    run_id: int,
+    status: str,
+    *,
+    error: str | None = None,
+    winner: str | None = None,
+) -> None:
+    try:
+        await deps.store.transition(run_id, status, error=error, winner=winner)  # type: ignore[arg-type]
+    except InvalidTransition:
+        log.warning("run %s was already finished elsewhere", run_id)

@@ -1,0 +1,82 @@
+"""arq settings of `autofix worker`: explicit timeouts and tries for every job (no arq defaults)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from arq import cron, func
+from arq.connections import ArqRedis, RedisSettings
+from arq.worker import Worker
+
+from app.worker.deps import WorkerDeps, deps_of
+from app.worker.handle import handle_trigger
+from app.worker.recovery import recover_orphans
+from app.worker.refresh import refresh_status
+from app.worker.run_job import run_issue
+
+DepsFactory = Callable[[ArqRedis], Awaitable[WorkerDeps]]
+Closer = Callable[[WorkerDeps], Awaitable[None]]
+
+# Handling a delivery is a few API calls; a transient failure may be retried twice.
+HANDLE_TIMEOUT_S = 120
+HANDLE_TRIES = 3
+# A run is long and has side effects: one try; a killed worker's run is recovered, not re-run.
+RUN_TIMEOUT_S = 3 * 3600
+RUN_TRIES = 1
+STATUS_TIMEOUT_S = 60
+RECOVER_TIMEOUT_S = 120
+
+
+async def recover_job(ctx: dict[str, Any]) -> list[int]:
+    """Periodic sweep for runs whose worker died (their heartbeat expired)."""
+    return await recover_orphans(deps_of(ctx))
+
+
+def worker_options(
+    redis_url: str, make_deps: DepsFactory, close_deps: Closer | None = None, *, burst: bool = False
+) -> dict[str, Any]:
+    """Keyword arguments for `arq.worker.Worker` (spelled out: arq ignores unknown ones)."""
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["deps"] = await make_deps(ctx["redis"])
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        if close_deps is not None and "deps" in ctx:
+            await close_deps(ctx["deps"])
+
+    return {
+        "functions": [
+            func(
+                handle_trigger, timeout=HANDLE_TIMEOUT_S, max_tries=HANDLE_TRIES, keep_result=3600
+            ),
+            func(run_issue, timeout=RUN_TIMEOUT_S, max_tries=RUN_TRIES, keep_result=24 * 3600),
+            func(refresh_status, timeout=STATUS_TIMEOUT_S, max_tries=2, keep_result=600),
+        ],
+        "cron_jobs": [
+            cron(
+                recover_job,
+                second={0, 15, 30, 45},
+                run_at_startup=True,
+                unique=True,
+                timeout=RECOVER_TIMEOUT_S,
+                max_tries=1,
+            )
+        ],
+        "redis_settings": RedisSettings.from_dsn(redis_url),
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "job_timeout": HANDLE_TIMEOUT_S,
+        "max_tries": 1,
+        "max_jobs": 8,
+        "allow_abort_jobs": True,
+        "handle_signals": not burst,
+        "burst": burst,
+        "poll_delay": 0.2,
+    }
+
+
+def build_worker(
+    redis_url: str, make_deps: DepsFactory, close_deps: Closer | None = None, *, burst: bool = False
+) -> Worker:
+    return Worker(**worker_options(redis_url, make_deps, close_deps, burst=burst))

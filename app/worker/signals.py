@@ -1,0 +1,78 @@
+"""Cross-process run signals in Redis: the cancel flag and the liveness heartbeat."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from redis.asyncio import Redis
+
+HEARTBEAT_TTL_S = 20
+HEARTBEAT_EVERY_S = 5.0
+CANCEL_TTL_S = 24 * 3600
+POLL_S = 1.0
+
+
+def _cancel_key(run_id: int) -> str:
+    return f"autofix:run:{run_id}:cancel"
+
+
+def _alive_key(run_id: int) -> str:
+    return f"autofix:run:{run_id}:alive"
+
+
+class RunSignals:
+    """Cancel requests and heartbeats of runs, shared by every worker through Redis."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    async def request_cancel(self, run_id: int, reason: str) -> None:
+        await self.redis.set(_cancel_key(run_id), reason, ex=CANCEL_TTL_S)
+
+    async def cancel_reason(self, run_id: int) -> str | None:
+        value = await self.redis.get(_cancel_key(run_id))
+        if value is None:
+            return None
+        return value.decode() if isinstance(value, bytes) else str(value)
+
+    async def beat(self, run_id: int) -> None:
+        await self.redis.set(_alive_key(run_id), "1", ex=HEARTBEAT_TTL_S)
+
+    async def is_alive(self, run_id: int) -> bool:
+        return bool(await self.redis.exists(_alive_key(run_id)))
+
+    async def stop_beating(self, run_id: int) -> None:
+        await self.redis.delete(_alive_key(run_id))
+
+    @contextlib.asynccontextmanager
+    async def watch(
+        self, run_id: int, work: asyncio.Task[object]
+    ) -> AsyncIterator[asyncio.Future[str]]:
+        """Beat while `work` runs and cancel it when a cancel flag appears; yields the reason."""
+        reason: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+        async def loop() -> None:
+            last_beat = 0.0
+            clock = asyncio.get_running_loop().time
+            while not work.done():
+                if clock() - last_beat >= HEARTBEAT_EVERY_S:
+                    await self.beat(run_id)
+                    last_beat = clock()
+                why = await self.cancel_reason(run_id)
+                if why is not None:
+                    if not reason.done():
+                        reason.set_result(why)
+                    work.cancel()
+                    return
+                await asyncio.sleep(POLL_S)
+
+        watcher = asyncio.create_task(loop())
+        try:
+            yield reason
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+            await self.stop_beating(run_id)

@@ -1,0 +1,136 @@
+"""Sandbox start-up: naive per-rollout setup vs. cached environment images. Prints one JSON object.
+
+Run: uv run python benchmarks/sandbox.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+# Run as a script, this file's folder heads sys.path and its name would shadow the package.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+import docker  # noqa: E402
+
+from sandbox import DockerSandbox, Environments, SandboxSpec, docker_client  # noqa: E402
+from sandbox.models import DEFAULT_IMAGE  # noqa: E402
+
+FILES = 3000
+SETUP = "pip install --no-build-isolation --no-deps -e ."
+PYPROJECT = """[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "synth"
+version = "0.1.0"
+
+[tool.setuptools.packages.find]
+include = ["synth*"]
+"""
+
+
+def make_repo(root: Path, files: int = FILES) -> Path:
+    """A synthetic Python project with `files` files, committed with real git."""
+    repo = root / "synth"
+    (repo / "synth").mkdir(parents=True)
+    (repo / "pyproject.toml").write_text(PYPROJECT)
+    (repo / "synth" / "__init__.py").write_text('"""Synthetic package."""\n')
+    per_package = 50
+    for i in range(files - 2):
+        package = repo / "synth" / f"pkg{i // per_package:03d}"
+        if not package.exists():
+            package.mkdir()
+            (package / "__init__.py").write_text("")
+        body = "".join(f"def f{j}(x):\n    return x * {i} + {j}\n\n" for j in range(8))
+        (package / f"mod{i:04d}.py").write_text(body)
+    env = {"GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@x", "PATH": "/usr/bin:/bin"}
+    env |= {"GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@x"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "synthetic"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True)
+    return repo
+
+
+def naive_start(client: docker.DockerClient, repo: Path) -> float:
+    """What a simple harness does per rollout: fresh container, git clone, run setup."""
+    started = time.perf_counter()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        tar.add(repo / ".git", arcname="src.git")
+    container = client.containers.run(
+        DEFAULT_IMAGE, ["sleep", "600"], detach=True, user="0:0", network_mode="none",
+        labels={"autofix.bench": "naive"},
+    )  # fmt: skip
+    try:
+        container.put_archive("/tmp", buf.getvalue())
+        script = (
+            "set -e; git clone -q /tmp/src.git /workspace && cd /workspace && "
+            f"PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore {SETUP} >/dev/null "
+            "&& python3 -c 'import synth'"
+        )
+        result = container.exec_run(["bash", "-c", script])
+        if result.exit_code != 0:
+            raise RuntimeError(result.output.decode())
+    finally:
+        elapsed = time.perf_counter() - started
+        container.remove(force=True)
+    return elapsed
+
+
+async def ready(spec: SandboxSpec, client: docker.DockerClient, envs: Environments) -> float:
+    """Seconds until a sandbox has answered its first command."""
+    started = time.perf_counter()
+    async with DockerSandbox(spec, client, environments=envs) as sb:
+        result = await sb.exec("true", timeout=30)
+        elapsed = time.perf_counter() - started
+        assert result.exit_code == 0, result.output
+    return elapsed
+
+
+async def main() -> dict[str, object]:
+    client = docker_client()
+    scope = f"bench-{uuid.uuid4().hex[:8]}"
+    envs = Environments()
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = make_repo(Path(tmp))
+        sha = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        spec = SandboxSpec(repo=repo, commit=sha, setup=(SETUP,), run_id=scope, scope=scope)
+        try:
+            naive = [naive_start(client, repo) for _ in range(3)]
+            cold = await ready(spec, client, envs)
+            warm = sorted([await ready(spec, client, envs) for _ in range(20)])
+            started = time.perf_counter()
+            await asyncio.gather(*(ready(spec, client, envs) for _ in range(8)))
+            parallel8 = time.perf_counter() - started
+        finally:
+            for image in client.images.list(filters={"label": f"autofix.image.scope={scope}"}):
+                client.images.remove(image.id, force=True)
+    warm_p50 = statistics.median(warm)
+    return {
+        "files": FILES,
+        "naive_s": round(statistics.median(naive), 3),
+        "cold_s": round(cold, 3),
+        "warm_p50_s": round(warm_p50, 3),
+        "warm_p95_s": round(warm[int(0.95 * (len(warm) - 1))], 3),
+        "parallel8_s": round(parallel8, 3),
+        "parallel8_vs_warm": round(parallel8 / warm_p50, 2),
+        "speedup_vs_naive": round(statistics.median(naive) / warm_p50, 1),
+        "setup_runs": envs.setup_runs,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main())))

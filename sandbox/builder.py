@@ -1,0 +1,153 @@
+"""Building environment and workspace images in a throwaway root container (blocking calls)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import docker
+import docker.errors
+
+from sandbox import labels as L
+from sandbox.errors import ImageError, SandboxError, SetupFailed
+from sandbox.execution import Capture, run_exec
+from sandbox.models import Limits
+from sandbox.snapshot import Snapshot
+
+WORKSPACE = "/workspace"
+WORKSPACE_TAR = "/opt/autofix/workspace.tar"
+BUILD_HINT = "build it with deploy/sandbox/build-base.sh"
+# Root in the build container may install packages, but not administer the host kernel.
+SETUP_CAPS = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "SETUID", "SETGID", "KILL"]
+SETUP_ENV = {
+    "HOME": "/root",
+    "DEBIAN_FRONTEND": "noninteractive",
+    "PIP_BREAK_SYSTEM_PACKAGES": "1",
+    "PIP_ROOT_USER_ACTION": "ignore",
+    "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    "PIP_NO_CACHE_DIR": "1",
+}
+PROBE = (
+    "mkdir -p /workspace /opt/autofix; missing=;"
+    " for tool in bash git tar timeout realpath; do"
+    ' command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"; done;'
+    ' if [ -n "$missing" ]; then echo "missing:$missing"; exit 3; fi'
+)
+# Drop the previous tree's tracked files but keep what setup generated (e.g. egg-info).
+SWAP = f"""set -e
+cd {WORKSPACE}
+tar -xf {WORKSPACE_TAR} -C {WORKSPACE}
+git -c safe.directory='*' ls-files -z | xargs -0 -r rm -f --
+rm -rf .git
+"""
+# Setup output stays out of diffs; the tree moves into a tar the sandbox unpacks at start,
+# because Docker's copy-up of a big directory into a fresh volume is slow.
+FINALIZE = f"""set -e
+cd {WORKSPACE}
+git -c safe.directory='*' ls-files --others --exclude-standard --directory -z \\
+  | while IFS= read -r -d '' path; do printf '/%s\\n' "$path"; done >> .git/info/exclude
+printf '%s\\n' '__pycache__/' '*.py[co]' >> .git/info/exclude
+chown -R 1000:1000 {WORKSPACE}
+tar --numeric-owner --owner=1000 --group=1000 -cf {WORKSPACE_TAR} -C {WORKSPACE} .
+find {WORKSPACE} -mindepth 1 -delete
+"""
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """One image to build: a tree on top of a parent image, and setup commands to run there."""
+
+    image_name: str  # the user's base image, for messages
+    parent_id: str
+    repository: str
+    tag: str
+    snapshot: Snapshot
+    swap: bool  # the parent already holds an older tree
+    commands: tuple[str, ...] = ()
+    network: str = "none"
+    timeout_s: float = 900
+    limits: Limits = field(default_factory=Limits)
+    run_id: str = "build"
+    image_labels: dict[str, str] = field(default_factory=dict)
+
+
+def _root_exec(api: docker.APIClient, cid: str, script: str, what: str) -> None:
+    out = Capture(8000)
+    code = run_exec(
+        api, cid, ["bash", "-c", script], user="0:0", workdir="/", env={}, out=out, deadline_s=600
+    )
+    if code != 0:
+        raise SandboxError(f"preparing the workspace image failed while {what}: {out.text()}")
+
+
+def _run_setup(api: docker.APIClient, cid: str, plan: BuildPlan) -> None:
+    for command in plan.commands:
+        out = Capture(16_000)
+        argv = ["timeout", "-k", "5", f"{plan.timeout_s:g}s", "bash", "-lc", command]
+        code = run_exec(
+            api, cid, argv, user="0:0", workdir=WORKSPACE, env=SETUP_ENV, out=out,
+            deadline_s=plan.timeout_s + 60,
+        )  # fmt: skip
+        if code != 0:
+            raise SetupFailed(command, code, out.text(), timed_out=code in (124, 137))
+
+
+def build_image(client: docker.DockerClient, plan: BuildPlan) -> str:
+    """Build the image the plan describes and return its id; the build container is removed."""
+    api = client.api
+    base_config = api.inspect_image(plan.parent_id)["Config"] or {}
+    host_config = api.create_host_config(
+        network_mode=plan.network,
+        cap_drop=["ALL"],
+        cap_add=SETUP_CAPS,
+        security_opt=["no-new-privileges"],
+        mem_limit=plan.limits.memory,
+        memswap_limit=plan.limits.memory,
+        nano_cpus=int(plan.limits.cpus * 1e9),
+        pids_limit=max(plan.limits.pids, 1024),
+        init=True,
+    )
+    ttl = len(plan.commands) * (plan.timeout_s + 60) + 900
+    cid = api.create_container(
+        plan.parent_id,
+        ["sleep", f"{ttl:.0f}"],
+        user="0:0",
+        working_dir="/",
+        labels=L.lifecycle(plan.run_id, ttl, None, "build"),
+        host_config=host_config,
+    )["Id"]
+    try:
+        try:
+            api.start(cid)
+            probe = Capture(2000)
+            code = run_exec(
+                api, cid, ["sh", "-c", PROBE], user="0:0", workdir="/", env={}, out=probe,
+                deadline_s=60,
+            )  # fmt: skip
+        except docker.errors.APIError as exc:
+            raise ImageError(
+                f"sandbox image {plan.image_name} cannot run a shell ({exc.explanation}); "
+                f"use an image with sh, bash and git, e.g. {BUILD_HINT}"
+            ) from exc
+        if code != 0:
+            raise ImageError(
+                f"sandbox image {plan.image_name} lacks tools autofix needs "
+                f"({probe.text().strip() or 'no shell'}); add them or {BUILD_HINT}"
+            )
+        if plan.swap:
+            _root_exec(api, cid, SWAP, "removing the previous tree")
+        api.put_archive(cid, WORKSPACE, plan.snapshot.tarball)
+        _run_setup(api, cid, plan)
+        _root_exec(api, cid, FINALIZE, "packing the workspace")
+        # Blank the build container's lifecycle labels so containers of this image
+        # inherit nothing misleading; the image carries its own labels.
+        image_labels = {L.MANAGED: "", L.RUN_ID: "", L.EXPIRES_AT: "", L.KIND: ""}
+        image_labels.update(plan.image_labels)
+        conf = {
+            "User": base_config.get("User") or "",
+            "Cmd": base_config.get("Cmd"),
+            "WorkingDir": WORKSPACE,
+            "Labels": image_labels,
+        }
+        return str(api.commit(cid, repository=plan.repository, tag=plan.tag, conf=conf)["Id"])
+    finally:
+        api.remove_container(cid, force=True, v=True)

@@ -1,0 +1,206 @@
+"""DockerSandbox: one hardened container with the repository at its base commit in /workspace."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import time
+from types import TracebackType
+
+import docker
+import docker.errors
+from docker.types import Mount
+
+from sandbox import labels as L
+from sandbox.builder import WORKSPACE, WORKSPACE_TAR
+from sandbox.client import blocking, docker_client
+from sandbox.errors import SandboxError
+from sandbox.execution import Capture, ExecHung, run_exec
+from sandbox.images import Environments, Prepared
+from sandbox.models import ExecResult, SandboxSpec
+from sandbox.reaper import Reaper
+from sandbox.workspace import WorkspaceFiles, safe_relative
+
+AGENT = "1000:1000"
+KILL_GRACE_S = 5  # timeout -k: SIGKILL this long after SIGTERM
+OUTER_GRACE_S = 15  # then the engine has this long before the container is destroyed
+
+_default_environments = Environments()
+_reaped_at_start = False
+
+
+def default_environments() -> Environments:
+    """The process-wide image cache that sandboxes use unless given their own."""
+    return _default_environments
+
+
+class DockerSandbox(WorkspaceFiles):
+    """A sandbox container; use `async with`, which always removes it and its volume."""
+
+    def __init__(
+        self,
+        spec: SandboxSpec,
+        client: docker.DockerClient | None = None,
+        *,
+        environments: Environments | None = None,
+    ) -> None:
+        self.spec = spec
+        self._client = client
+        self._environments = environments or _default_environments
+        self._container_id: str | None = None
+        self._volume: str | None = None
+        self._prepared: Prepared | None = None
+        self._closed = False
+
+    @property
+    def container_id(self) -> str:
+        if self._container_id is None:
+            raise SandboxError("the sandbox is not started; use `async with DockerSandbox(...)`")
+        return self._container_id
+
+    @property
+    def base_sha(self) -> str:
+        """The single commit the workspace started from."""
+        if self._prepared is None:
+            raise SandboxError("the sandbox is not started")
+        return self._prepared.base_sha
+
+    async def __aenter__(self) -> DockerSandbox:
+        try:
+            await self.start()
+        except BaseException:
+            await self.close()
+            raise
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:  # fmt: skip
+        await self.close()
+
+    @property
+    def client(self) -> docker.DockerClient:
+        if self._client is None:
+            raise SandboxError("no Docker client yet")
+        return self._client
+
+    async def start(self) -> None:
+        """Create and start the container and unpack the workspace into its volume."""
+        global _reaped_at_start
+        if self._client is None:
+            self._client = await blocking(docker_client)
+        if not _reaped_at_start:
+            _reaped_at_start = True
+            await Reaper(self._client).reap(live_run_ids=None, scope=self.spec.scope)
+        self._prepared = await self._environments.prepare(self._client, self.spec)
+        try:
+            await blocking(self._create, self._prepared.image_id)
+        except docker.errors.ImageNotFound:
+            # The cached image was removed behind our back: rebuild once.
+            self._environments.forget(self.spec)
+            self._prepared = await self._environments.prepare(self._client, self.spec)
+            await blocking(self._create, self._prepared.image_id)
+        out = Capture(4000)
+        code = await self._run(["tar", "-xf", WORKSPACE_TAR, "-C", WORKSPACE], out, None, 120)
+        if code != 0:
+            raise SandboxError(f"unpacking the workspace failed: {out.text()}")
+
+    def _create(self, image_id: str) -> None:
+        spec, api = self.spec, self.client.api
+        name = f"autofix-{spec.run_id}-{secrets.token_hex(4)}"
+        labels = L.lifecycle(spec.run_id, spec.ttl_s, spec.scope, "sandbox", spec.labels)
+        self._volume = api.create_volume(name=f"{name}-ws", labels=labels)["Name"]
+        host_config = api.create_host_config(
+            network_mode=spec.network,
+            cap_drop=["ALL"],
+            security_opt=["no-new-privileges"],
+            mem_limit=spec.limits.memory,
+            memswap_limit=spec.limits.memory,
+            nano_cpus=int(spec.limits.cpus * 1e9),
+            pids_limit=spec.limits.pids,
+            init=True,
+            mounts=[Mount(WORKSPACE, self._volume, type="volume")],
+        )
+        self._container_id = api.create_container(
+            image_id,
+            ["sleep", str(spec.ttl_s)],  # the container ends itself when its lifetime is over
+            name=name,
+            user=AGENT,
+            working_dir=WORKSPACE,
+            hostname="sandbox",
+            environment=dict(spec.env),
+            labels=labels,
+            host_config=host_config,
+        )["Id"]
+        api.start(self._container_id)
+
+    async def close(self) -> None:
+        """Remove the container and its workspace volume; safe to call more than once."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._client is not None and (self._container_id or self._volume):
+            await asyncio.shield(blocking(self._remove))
+
+    def _remove(self) -> None:
+        api = self.client.api
+        for fn, arg, kwargs in (
+            (api.remove_container, self._container_id, {"force": True, "v": True}),
+            (api.remove_volume, self._volume, {"force": True}),
+        ):
+            if arg is None:
+                continue
+            with contextlib.suppress(docker.errors.NotFound):
+                fn(arg, **kwargs)
+
+    async def _run(
+        self, argv: list[str], out: Capture, err: Capture | None, deadline_s: float,
+        *, user: str = AGENT, env: dict[str, str] | None = None, workdir: str = WORKSPACE,
+    ) -> int:  # fmt: skip
+        """Run argv; if it does not come back by the deadline, destroy the container."""
+        if self._closed:
+            raise SandboxError("the sandbox is closed")
+        call = blocking(
+            run_exec, self.client.api, self.container_id, argv, user=user, workdir=workdir,
+            env={**self.spec.env, **(env or {})}, out=out, err=err, deadline_s=deadline_s,
+        )  # fmt: skip
+        try:
+            return await asyncio.wait_for(call, deadline_s + 5)
+        except (TimeoutError, ExecHung) as exc:
+            # Last resort: nothing inside answered, so nothing inside may keep running.
+            await self.close()
+            raise ExecHung(
+                f"command did not finish within {deadline_s:.0f}s; sandbox destroyed"
+            ) from exc
+
+    # The limit is enforced inside the container (coreutils timeout), hence the parameter.
+    async def exec(
+        self,
+        command: str,
+        timeout: float | None = None,  # noqa: ASYNC109
+        *,
+        workdir: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> ExecResult:
+        """Run `bash -lc command` in /workspace as the agent user; output merged and capped."""
+        limit = timeout if timeout is not None else self.spec.exec_timeout_s
+        argv = ["timeout", "-k", str(KILL_GRACE_S), f"{limit:g}s", "bash", "-lc", command]
+        cwd = WORKSPACE if workdir is None else f"{WORKSPACE}/{safe_relative(workdir)}"
+        out = Capture(self.spec.output_cap_bytes)
+        started = time.monotonic()
+        try:
+            code = await self._run(
+                argv, out, None, limit + KILL_GRACE_S + OUTER_GRACE_S, env=env, workdir=cwd
+            )
+        except ExecHung:
+            code = 137
+        elapsed = time.monotonic() - started
+        return ExecResult(
+            exit_code=code,
+            output=out.text(),
+            truncated_bytes=out.truncated,
+            timed_out=(code in (124, 137) and elapsed >= limit) or self._closed,
+            duration_s=elapsed,
+        )

@@ -1,0 +1,114 @@
+"""Running one command through the Docker exec API, streaming and capping its output."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import time
+from typing import Any
+
+import docker
+
+from sandbox.errors import SandboxError
+
+
+class Capture:
+    """Keeps the head and tail of a byte stream within a cap and counts the bytes cut."""
+
+    def __init__(self, cap: int | None) -> None:
+        self._head_cap = None if cap is None else cap // 2
+        self._tail_cap = 0 if cap is None else cap - cap // 2
+        self._head = bytearray()
+        self._tail = bytearray()
+        self.total = 0
+
+    def feed(self, data: bytes) -> None:
+        self.total += len(data)
+        if self._head_cap is None or len(self._head) < self._head_cap:
+            room = len(data) if self._head_cap is None else self._head_cap - len(self._head)
+            self._head += data[:room]
+            data = data[room:]
+        if data and self._tail_cap:
+            self._tail += data
+            # Trim lazily so a chatty command costs amortised O(1) per byte.
+            if len(self._tail) > 2 * self._tail_cap:
+                del self._tail[: len(self._tail) - self._tail_cap]
+
+    @property
+    def truncated(self) -> int:
+        return self.total - len(self._head) - min(len(self._tail), self._tail_cap)
+
+    def raw(self) -> bytes:
+        return bytes(self._head) + bytes(self._tail[-self._tail_cap :] if self._tail_cap else b"")
+
+    def text(self) -> str:
+        tail = bytes(self._tail[-self._tail_cap :]) if self._tail_cap else b""
+        head = bytes(self._head).decode("utf-8", errors="replace")
+        if not self.truncated:
+            return head + tail.decode("utf-8", errors="replace")
+        marker = f"\n[... {self.truncated} bytes of output cut here ...]\n"
+        return head + marker + tail.decode("utf-8", errors="replace")
+
+
+class ExecHung(SandboxError):
+    """The command's output stream did not end within the outer deadline."""
+
+
+def _recv_exactly(sock: socket.socket, n: int) -> bytes:
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            break
+        buf += chunk
+    return bytes(buf)
+
+
+def run_exec(
+    api: docker.APIClient,
+    container_id: str,
+    argv: list[str],
+    *,
+    user: str,
+    workdir: str,
+    env: dict[str, str],
+    out: Capture,
+    err: Capture | None = None,
+    deadline_s: float,
+) -> int:
+    """Run argv, feeding stdout to `out` and stderr to `err` (or `out`); return the exit code.
+
+    Raises ExecHung when no end of stream arrives within deadline_s of silence.
+    """
+    exec_id = api.exec_create(
+        container_id, argv, stdout=True, stderr=True, user=user, workdir=workdir, environment=env
+    )["Id"]
+    handle: Any = api.exec_start(exec_id, socket=True)
+    # docker-py's own reader polls without a timeout; read the raw socket with one instead.
+    raw: socket.socket = getattr(handle, "_sock", handle)
+    raw.settimeout(deadline_s)
+    try:
+        while True:
+            header = _recv_exactly(raw, 8)
+            if len(header) < 8:
+                break
+            stream, size = struct.unpack(">BxxxL", header)
+            payload = _recv_exactly(raw, size)
+            (err if stream == 2 and err is not None else out).feed(payload)
+            if len(payload) < size:
+                break
+    except TimeoutError as exc:
+        raise ExecHung(f"command {argv[:3]} gave no end of output in {deadline_s:.0f}s") from exc
+    finally:
+        handle.close()
+    return _exit_code(api, exec_id)
+
+
+def _exit_code(api: docker.APIClient, exec_id: str) -> int:
+    # The stream can end a moment before the engine records the exit code.
+    for _ in range(500):
+        info = api.exec_inspect(exec_id)
+        if not info.get("Running") and info.get("ExitCode") is not None:
+            return int(info["ExitCode"])
+        time.sleep(0.01)
+    raise SandboxError("the Docker engine did not report the command's exit code")

@@ -1,0 +1,171 @@
+"""Finds or builds the image a sandbox starts from, once per environment and per tree."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+import docker.errors
+
+from sandbox import labels as L
+from sandbox.builder import BUILD_HINT, BuildPlan, build_image
+from sandbox.client import blocking
+from sandbox.errors import ImageError
+from sandbox.locks import KeyedLocks
+from sandbox.models import SandboxSpec
+from sandbox.snapshot import Snapshot, build_snapshot, resolve_commit
+
+ENV_REPOSITORY = "autofix-env"
+WS_REPOSITORY = "autofix-ws"
+IMAGE_KIND = "autofix.image.kind"
+IMAGE_KEY = "autofix.image.key"
+IMAGE_SCOPE = "autofix.image.scope"
+_FULL_SHA = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The image a sandbox starts from and the single commit its workspace holds."""
+
+    image_id: str
+    base_sha: str
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+class Environments:
+    """Caches snapshots, environment images (setup results) and workspace images."""
+
+    def __init__(self, max_snapshots: int = 8) -> None:
+        self.setup_runs = 0
+        """How many times setup commands actually ran (cache misses), for tests and benchmarks."""
+        self._max_snapshots = max_snapshots
+        self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
+        self._prepared: dict[str, Prepared] = {}
+        self._locks = KeyedLocks()
+
+    def forget(self, spec: SandboxSpec) -> None:
+        """Drop what is remembered for this spec (e.g. after its image was removed)."""
+        self._prepared.pop(self._spec_key(spec), None)
+
+    @staticmethod
+    def _spec_key(spec: SandboxSpec, sha: str | None = None) -> str:
+        return _key(
+            str(spec.repo.resolve()), sha or spec.commit, spec.hidden_paths, spec.image,
+            spec.setup, spec.setup_files, spec.setup_network,
+        )  # fmt: skip
+
+    async def prepare(self, client: docker.DockerClient, spec: SandboxSpec) -> Prepared:
+        """The workspace image for spec, building whatever is not cached yet."""
+        fast = self._spec_key(spec)
+        if _FULL_SHA.match(spec.commit) and fast in self._prepared:
+            return self._prepared[fast]
+        sha = await blocking(resolve_commit, spec.repo, spec.commit)
+        slow = self._spec_key(spec, sha)
+        if slow in self._prepared:
+            return self._prepared[slow]
+        snapshot = await self._snapshot(spec.repo, sha, spec)
+        base_id = await blocking(self._base_image, client, spec.image)
+        parent = base_id
+        if spec.setup:
+            parent = await self._environment(client, spec, base_id, snapshot)
+        image_id = await self._workspace(client, spec, parent, snapshot)
+        prepared = Prepared(image_id, snapshot.base_sha)
+        self._prepared[slow] = prepared
+        if _FULL_SHA.match(spec.commit):
+            self._prepared[fast] = prepared
+        return prepared
+
+    async def _snapshot(self, repo: Path, sha: str, spec: SandboxSpec) -> Snapshot:
+        # The sha pins the content, so the repository's location does not matter.
+        key = _key(sha, spec.hidden_paths, spec.setup_files)
+        async with self._locks("snapshot:" + key):
+            if key not in self._snapshots:
+                self._snapshots[key] = await blocking(
+                    build_snapshot, repo, sha, spec.hidden_paths, spec.setup_files
+                )
+                while len(self._snapshots) > self._max_snapshots:
+                    self._snapshots.popitem(last=False)
+            self._snapshots.move_to_end(key)
+            return self._snapshots[key]
+
+    @staticmethod
+    def _base_image(client: docker.DockerClient, name: str) -> str:
+        try:
+            return str(client.api.inspect_image(name)["Id"])
+        except docker.errors.ImageNotFound:
+            raise ImageError(f"sandbox image {name} not found; {BUILD_HINT} {name}") from None
+
+    @staticmethod
+    def _existing(client: docker.DockerClient, ref: str, key: str) -> str | None:
+        try:
+            info = client.api.inspect_image(ref)
+        except docker.errors.ImageNotFound:
+            return None
+        found = (info.get("Config") or {}).get("Labels") or {}
+        return str(info["Id"]) if found.get(IMAGE_KEY) == key else None
+
+    async def _environment(
+        self, client: docker.DockerClient, spec: SandboxSpec, base_id: str, snapshot: Snapshot
+    ) -> str:
+        key = _key(base_id, spec.setup, spec.setup_network, snapshot.setup_digest)
+        ref = f"{ENV_REPOSITORY}:{key[:32]}"
+        async with self._locks("env:" + key):
+            found = await blocking(self._existing, client, ref, key)
+            if found:
+                return found
+            self.setup_runs += 1
+            plan = self._plan(spec, base_id, ref, key, snapshot, "env", False)
+            return await blocking(build_image, client, plan)
+
+    async def _workspace(
+        self, client: docker.DockerClient, spec: SandboxSpec, parent: str, snapshot: Snapshot
+    ) -> str:
+        info = await blocking(client.api.inspect_image, parent)
+        parent_tree = ((info.get("Config") or {}).get("Labels") or {}).get(L.TREE)
+        if parent_tree == snapshot.base_sha:
+            return parent  # the environment was built from this very tree
+        key = _key(parent, snapshot.base_sha)
+        ref = f"{WS_REPOSITORY}:{key[:32]}"
+        async with self._locks("ws:" + key):
+            found = await blocking(self._existing, client, ref, key)
+            if found:
+                return found
+            plan = self._plan(spec, parent, ref, key, snapshot, "workspace", bool(parent_tree))
+            return await blocking(build_image, client, plan)
+
+    @staticmethod
+    def _plan(
+        spec: SandboxSpec,
+        parent: str,
+        ref: str,
+        key: str,
+        snapshot: Snapshot,
+        kind: str,
+        swap: bool,
+    ) -> BuildPlan:
+        repository, tag = ref.split(":")
+        image_labels = {IMAGE_KIND: kind, IMAGE_KEY: key, L.TREE: snapshot.base_sha}
+        if spec.scope:
+            image_labels[IMAGE_SCOPE] = spec.scope
+        return BuildPlan(
+            image_name=spec.image,
+            parent_id=parent,
+            repository=repository,
+            tag=tag,
+            snapshot=snapshot,
+            swap=swap,
+            commands=spec.setup if kind == "env" else (),
+            network=spec.setup_network if kind == "env" else "none",
+            timeout_s=spec.setup_timeout_s,
+            limits=spec.limits,
+            run_id=spec.run_id,
+            image_labels=image_labels,
+        )

@@ -1,0 +1,99 @@
+"""What a sandbox is asked to be (SandboxSpec) and what running a command in it gives back."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DEFAULT_IMAGE = "autofix-sandbox:bookworm"
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+
+
+class Limits(BaseModel):
+    """Resource limits of one sandbox container."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    memory: str = "2g"
+    """Memory limit in Docker's notation; swap is not granted on top."""
+    cpus: float = Field(default=1.0, gt=0)
+    """CPU share, in cores."""
+    pids: int = Field(default=256, gt=0)
+    """Maximum number of processes and threads (stops fork bombs)."""
+
+
+class SandboxSpec(BaseModel):
+    """Everything needed to start one sandbox for one repository at one commit."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    repo: Path
+    """A git repository on the host; it is only read, never modified."""
+    commit: str
+    """Base commit (sha or ref) the workspace is checked out at."""
+    image: str = DEFAULT_IMAGE
+    """Base image: needs bash, git, tar and coreutils' timeout."""
+    setup: tuple[str, ...] = ()
+    """Repository setup commands, run once per environment and baked into an image."""
+    setup_files: tuple[str, ...] | None = None
+    """Files the setup depends on; None detects the usual manifests and lock files."""
+    setup_network: str = "host"
+    """Network mode while setup runs (setup usually downloads packages)."""
+    setup_timeout_s: float = Field(default=900, gt=0)
+    """Wall-clock limit for each setup command."""
+    hidden_paths: tuple[str, ...] = ()
+    """Paths absent from the workspace and from its git history (e.g. holdout tests)."""
+    network: str = "none"
+    """Network mode of the sandbox itself."""
+    limits: Limits = Field(default_factory=Limits)
+    run_id: str = "adhoc"
+    """The run this sandbox belongs to; the reaper removes sandboxes of runs no longer live."""
+    ttl_s: int = Field(default=3600, gt=0)
+    """Lifetime: the container stops itself after this and the reaper may remove it."""
+    labels: dict[str, str] = Field(default_factory=dict)
+    """Extra labels for the container and its volume."""
+    scope: str | None = None
+    """Optional label value `autofix.scope`, so a reaper can be confined to its own sandboxes."""
+    env: dict[str, str] = Field(default_factory=dict)
+    """Environment for commands; nothing from the host environment is ever passed."""
+    output_cap_bytes: int = Field(default=30_000, gt=0)
+    """Output kept per command (head and tail); the middle is cut with a marker."""
+    exec_timeout_s: float = Field(default=600, gt=0)
+    """Default wall-clock limit of one command."""
+
+    @field_validator("run_id")
+    @classmethod
+    def _run_id_is_a_name(cls, value: str) -> str:
+        if not _RUN_ID.match(value):
+            raise ValueError("run_id must be letters, digits, '_', '.', '-' (max 128)")
+        return value
+
+    @field_validator("hidden_paths")
+    @classmethod
+    def _hidden_paths_are_relative(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = []
+        for path in value:
+            parts = [p for p in path.strip("/").split("/") if p not in ("", ".")]
+            if not parts or ".." in parts:
+                raise ValueError(f"hidden path {path!r} must be inside the repository")
+            cleaned.append("/".join(parts))
+        return tuple(cleaned)
+
+
+class ExecResult(BaseModel):
+    """The outcome of one command run in a sandbox."""
+
+    model_config = ConfigDict(frozen=True)
+
+    exit_code: int
+    output: str
+    """stdout and stderr merged, head and tail kept when longer than the cap."""
+    truncated_bytes: int = 0
+    timed_out: bool = False
+    duration_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and not self.timed_out

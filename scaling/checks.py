@@ -1,0 +1,95 @@
+"""Runs the test-based checks through the TestRunner: baseline, gates, holdout."""
+
+from __future__ import annotations
+
+import asyncio
+
+from scaling.baseline import FAILING, classify_baseline
+from scaling.candidates import Candidate
+from scaling.diff import changed_test_files
+from scaling.events import BaselineDone, GateDecided, HoldoutDecided
+from scaling.gate import decide_gate, reproduction_verdict
+from scaling.protocols import TestRunner
+from scaling.result import BaselineRecord, GateResult, HoldoutResult
+from scaling.state import RunState
+from scaling.tamper import tamper_flags
+
+
+class Checks:
+    """Baseline once per run, a gate per distinct patch, holdout on selected candidates."""
+
+    def __init__(self, tests: TestRunner, state: RunState, baseline_runs: int) -> None:
+        self.tests = tests
+        self.state = state
+        self.baseline_runs = baseline_runs
+        # Gate results by patch identity, so a patch repeated in a later round is not re-run.
+        self._gates: dict[str, GateResult] = {}
+
+    async def baseline(self) -> BaselineRecord:
+        runs = await asyncio.gather(*(self.tests.baseline() for _ in range(self.baseline_runs)))
+        record = classify_baseline(runs)
+        self.state.baseline = record
+        self.state.emit(
+            BaselineDone(
+                runs=record.runs,
+                parsed=record.parsed,
+                passing=len(record.passing),
+                flaky=list(record.flaky),
+                preexisting=list(record.preexisting),
+            )
+        )
+        return record
+
+    async def gate(self, candidate: Candidate, baseline: BaselineRecord) -> GateResult:
+        cached = self._gates.get(candidate.key)
+        if cached is not None:
+            result = cached.model_copy(update={"rollout_id": candidate.id})
+        else:
+            result = await self._gate(candidate, baseline)
+            self._gates[candidate.key] = result
+        candidate.gate = result
+        self.state.emit(
+            GateDecided(
+                rollout_id=candidate.id,
+                passed=result.passed,
+                reasons=list(result.reasons),
+                tamper=list(result.tamper),
+                reproduced=result.reproduced,
+            )
+        )
+        return result
+
+    async def _gate(self, candidate: Candidate, baseline: BaselineRecord) -> GateResult:
+        try:
+            run = await self.tests.candidate(candidate.patch)
+        except Exception as exc:  # a broken sandbox fails this candidate, not the run
+            return GateResult(
+                rollout_id=candidate.id, passed=False, reasons=(f"test run failed: {exc}",)
+            )
+        flags = tamper_flags(candidate.files, baseline, run)
+        result = decide_gate(candidate.id, candidate.files, baseline, run, None, flags)
+        test_files = changed_test_files(candidate.files)
+        if result.passed and test_files:
+            try:
+                again = await self.tests.reproduction(candidate.patch, test_files)
+            except Exception:  # reproduction is only evidence; without it, there is none
+                return result
+            verdict = reproduction_verdict(test_files, run, again)
+            result = result.model_copy(update={"reproduced": verdict})
+        return result
+
+    async def holdout(self, candidate: Candidate) -> HoldoutResult:
+        """Passes when the holdout run exits 0 with no failing test."""
+        try:
+            run = await self.tests.holdout(candidate.patch)
+            failures = tuple(sorted(t for t, o in run.outcomes.items() if o in FAILING))
+            passed = run.exit_code == 0 and not failures and not run.timed_out
+            result = HoldoutResult(
+                rollout_id=candidate.id, passed=passed, failures=failures, exit_code=run.exit_code
+            )
+        except Exception as exc:  # cannot check it, so it cannot win
+            result = HoldoutResult(rollout_id=candidate.id, passed=False, failures=(str(exc),))
+        candidate.holdout = result
+        self.state.holdouts.append(result)
+        self.state.emit(HoldoutDecided(rollout_id=candidate.id, passed=result.passed))
+        return result

@@ -1,0 +1,106 @@
+"""Flags patches that make tests pass by changing the tests or the test runner, not the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from scaling.diff import FileDiff, is_test_path
+from scaling.result import BaselineRecord
+from scaling.testrun import TestRun
+
+_SKIPS = re.compile(
+    r"pytest\.mark\.skip(?:if)?\b|pytest\.skip\(|unittest\.skip|@skip(?:If|Unless)?\b"
+    r"|\.skipTest\(|raise\s+(?:unittest\.)?SkipTest|pytest\.importorskip\("
+)
+_XFAILS = re.compile(r"pytest\.mark\.xfail\b|pytest\.xfail\(|unittest\.expectedFailure")
+_ASSERT = re.compile(r"^\s*assert\b|\.assert[A-Z]\w*\(|pytest\.(?:raises|warns|approx)\(")
+_TRIVIAL_ASSERT = re.compile(r"^\s*assert\s+(?:True|1|not\s+(?:False|0|None))\s*(?:#.*)?$")
+_TEST_DEF = re.compile(r"^\s*(?:async\s+)?def\s+(test\w*)\s*\(")
+_PLUGIN = re.compile(r"\bpytest_plugins\b|\bpytest11\b")
+_HOOK = re.compile(r"^\s*def\s+pytest_\w+\s*\(")
+_RUNNER_FILES = {
+    "pytest.ini",
+    ".pytest.ini",
+    "pytest.toml",
+    ".pytest.toml",
+    "tox.ini",
+    "noxfile.py",
+}
+_SECTION = re.compile(r"^\s*\[([^\]]+)\]")
+_PYTEST_KEYS = re.compile(
+    r"\b(?:addopts|testpaths|python_files|python_classes|python_functions|norecursedirs"
+    r"|filterwarnings|xfail_strict|pytest)\b"
+)
+_IMPORT_HOOKS = {"sitecustomize.py", "usercustomize.py"}
+
+
+def _count(pattern: re.Pattern[str], lines: list[str]) -> int:
+    return sum(1 for line in lines if pattern.search(line))
+
+
+def _edits_runner_config(f: FileDiff) -> bool:
+    """True when lines inside a pytest section of setup.cfg / pyproject.toml change."""
+    section = ""
+    for marker, body in f.lines:
+        header = _SECTION.match(body)
+        if header:
+            section = header.group(1)
+        if marker in "+-" and ("pytest" in section or (not section and _PYTEST_KEYS.search(body))):
+            return True
+    return False
+
+
+def _file_flags(f: FileDiff) -> list[str]:
+    name = PurePosixPath(f.path).name
+    flags: list[str] = []
+    if f.status == "deleted" and is_test_path(f.path):
+        flags.append(f"test file deleted: {f.path}")
+    if f.status == "renamed" and is_test_path(f.old_path) and not is_test_path(f.path):
+        flags.append(f"test file renamed out of the test suite: {f.old_path} -> {f.path}")
+    if name == "conftest.py" or PurePosixPath(f.old_path).name == "conftest.py":
+        flags.append(f"conftest.py {'added' if f.status == 'added' else 'changed'}: {f.path}")
+    if name in _IMPORT_HOOKS or name.endswith(".pth"):
+        flags.append(f"interpreter start-up hook added or changed: {f.path}")
+    if name in _RUNNER_FILES or (
+        name in ("setup.cfg", "pyproject.toml") and _edits_runner_config(f)
+    ):
+        flags.append(f"test runner configuration edited: {f.path}")
+    if _count(_PLUGIN, f.added) > _count(_PLUGIN, f.removed):
+        flags.append(f"pytest plugin registered: {f.path}")
+    if name != "conftest.py" and _count(_HOOK, f.added) > _count(_HOOK, f.removed):
+        flags.append(f"pytest hook defined outside conftest.py: {f.path}")
+    if _count(_SKIPS, f.added) > _count(_SKIPS, f.removed):
+        flags.append(f"skip added: {f.path}")
+    if _count(_XFAILS, f.added) > _count(_XFAILS, f.removed):
+        flags.append(f"xfail added: {f.path}")
+    if is_test_path(f.path) and f.status != "deleted":
+        if _count(_ASSERT, f.added) < _count(_ASSERT, f.removed):
+            flags.append(f"assertions removed: {f.path}")
+        if _count(_TRIVIAL_ASSERT, f.added) > _count(_TRIVIAL_ASSERT, f.removed):
+            flags.append(f"trivially true assertion added: {f.path}")
+    return flags
+
+
+def tamper_flags(files: list[FileDiff], baseline: BaselineRecord, run: TestRun | None) -> list[str]:
+    """Every sign of tampering in a patch and its test run; any flag bars the candidate."""
+    flags = [flag for f in files for flag in _file_flags(f)]
+    removed = {
+        m.group(1)
+        for f in files
+        if is_test_path(f.old_path)
+        for m in map(_TEST_DEF.match, f.removed)
+        if m
+    }
+    added = {m.group(1) for f in files for m in map(_TEST_DEF.match, f.added) if m}
+    flags.extend(f"test function removed: {name}" for name in sorted(removed - added))
+    if (
+        baseline.parsed
+        and run is not None
+        and run.parsed
+        and len(run.outcomes) < baseline.collected
+    ):
+        flags.append(
+            f"fewer tests collected: {len(run.outcomes)} < {baseline.collected} in baseline"
+        )
+    return flags

@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+import httpx
+import pytest
+import redis.asyncio as aioredis
+from fastapi import FastAPI
+
+from app.web.app import create_app
+from app.web.dashboard import RunRow
+from app.web.signature import sign
+from tests.app.examples import load_example
+from tests.services import free_port, redis_server
+
+SECRET = "test-webhook-secret"
+
+
+async def _db_ok() -> bool:
+    return True
+
+
+def _app(redis_url: str, db_ok: bool = True) -> FastAPI:
+    async def database_ok() -> bool:
+        return db_ok
+
+    async def runs(limit: int) -> list[RunRow]:
+        return [RunRow(id="r1", repo="octo/calc", issue=3, status="running")][:limit]
+
+    return create_app(
+        webhook_secret=SECRET, redis_url=redis_url, database_ok=database_ok, list_runs=runs
+    )
+
+
+def _client(app: FastAPI) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://autofix")
+
+
+def _headers(body: bytes, event: str, delivery: str, secret: str = SECRET) -> dict[str, str]:
+    return {
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": delivery,
+        "X-Hub-Signature-256": sign(secret, body),
+        "Content-Type": "application/json",
+    }
+
+
+def _labeled() -> bytes:
+    return json.dumps(load_example("issues.labeled.9.json")).encode()
+
+
+async def _job_exists(redis_url: str, job_id: str) -> bool:
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        return bool(await client.exists(f"arq:job:{job_id}"))
+    finally:
+        await client.aclose()
+
+
+async def test_signed_label_event_is_queued_once(redis_url: str) -> None:
+    delivery = str(uuid.uuid4())
+    body = _labeled()
+    async with _client(_app(redis_url)) as client:
+        reply = await client.post(
+            "/webhook", content=body, headers=_headers(body, "issues", delivery)
+        )
+    assert reply.status_code == 202
+    assert await _job_exists(redis_url, f"evt:{delivery}")
+
+
+async def test_bad_signature_is_401_and_nothing_is_queued(redis_url: str) -> None:
+    delivery = str(uuid.uuid4())
+    body = _labeled()
+    headers = _headers(body, "issues", delivery, secret="not-the-secret")
+    async with _client(_app(redis_url)) as client:
+        reply = await client.post("/webhook", content=body, headers=headers)
+        unsigned = await client.post("/webhook", content=body, headers={"X-GitHub-Event": "issues"})
+    assert (reply.status_code, unsigned.status_code) == (401, 401)
+    assert not await _job_exists(redis_url, f"evt:{delivery}")
+    # A rejected delivery must not be remembered as seen: the real one still gets through.
+    async with _client(_app(redis_url)) as client:
+        good = await client.post(
+            "/webhook", content=body, headers=_headers(body, "issues", delivery)
+        )
+    assert good.status_code == 202
+
+
+async def test_redelivery_fifty_times_enqueues_one_job(redis_url: str) -> None:
+    delivery = str(uuid.uuid4())
+    body = _labeled()
+    headers = _headers(body, "issues", delivery)
+    async with _client(_app(redis_url)) as client:
+        sequential = [
+            (await client.post("/webhook", content=body, headers=headers)).status_code
+            for _ in range(25)
+        ]
+        concurrent = await asyncio.gather(
+            *(client.post("/webhook", content=body, headers=headers) for _ in range(25))
+        )
+    codes = sequential + [r.status_code for r in concurrent]
+    assert codes.count(202) == 1
+    assert codes.count(200) == 49
+    client2 = aioredis.Redis.from_url(redis_url)
+    try:
+        queued = await client2.zrange("arq:queue", 0, -1)
+    finally:
+        await client2.aclose()
+    assert queued.count(f"evt:{delivery}".encode()) == 1
+
+
+async def test_ping_and_unhandled_events_are_acknowledged(redis_url: str) -> None:
+    async with _client(_app(redis_url)) as client:
+        for name, event in (("ping.none.0.json", "ping"), ("issues.opened.15.json", "issues")):
+            body = json.dumps(load_example(name)).encode()
+            headers = _headers(body, event, str(uuid.uuid4()))
+            reply = await client.post("/webhook", content=body, headers=headers)
+            assert 200 <= reply.status_code < 300
+        body = b"{}"
+        reply = await client.post(
+            "/webhook", content=body, headers=_headers(body, "marketplace_purchase", "m1")
+        )
+        assert 200 <= reply.status_code < 300
+
+
+async def test_malformed_json_is_400(redis_url: str) -> None:
+    body = b"{not json"
+    async with _client(_app(redis_url)) as client:
+        reply = await client.post("/webhook", content=body, headers=_headers(body, "issues", "z"))
+    assert reply.status_code == 400
+
+
+async def test_redis_down_is_503_and_the_delivery_is_not_marked_seen() -> None:
+    port = free_port()
+    down = f"redis://127.0.0.1:{port}/0"
+    delivery = str(uuid.uuid4())
+    body = _labeled()
+    headers = _headers(body, "issues", delivery)
+    async with _client(_app(down)) as client:
+        reply = await client.post("/webhook", content=body, headers=headers)
+        health = await client.get("/healthz")
+    assert reply.status_code == 503
+    assert health.status_code == 503 and health.json()["checks"]["redis"] is False
+    with redis_server() as server:
+        async with _client(_app(server.url)) as client:
+            retried = await client.post("/webhook", content=body, headers=headers)
+        assert retried.status_code == 202
+        assert await _job_exists(server.url, f"evt:{delivery}")
+
+
+async def test_healthz_checks_redis_and_database(redis_url: str) -> None:
+    async with _client(_app(redis_url)) as client:
+        ok = await client.get("/healthz")
+    async with _client(_app(redis_url, db_ok=False)) as client:
+        bad = await client.get("/healthz")
+    assert ok.status_code == 200 and ok.json()["checks"] == {"redis": True, "database": True}
+    assert bad.status_code == 503 and bad.json()["checks"]["database"] is False
+
+
+async def test_metrics_and_dashboard(redis_url: str) -> None:
+    body = _labeled()
+    async with _client(_app(redis_url)) as client:
+        await client.post("/webhook", content=body, headers=_headers(body, "issues", "bad", "x"))
+        metrics = await client.get("/metrics")
+        page = await client.get("/")
+    assert metrics.status_code == 200
+    assert 'autofix_webhook_deliveries_total{event="issues",outcome="bad_signature"} 1.0' in (
+        metrics.text
+    )
+    assert page.status_code == 200 and "octo/calc" in page.text and "#3" in page.text
+
+
+@pytest.mark.parametrize("name", ["issues.labeled.10.json", "issue_comment.created.3.json"])
+async def test_real_payloads_are_accepted(redis_url: str, name: str) -> None:
+    data = load_example(name)
+    if "comment" in data:
+        data["comment"]["body"] = "/autofix status"
+    body = json.dumps(data).encode()
+    event = name.split(".")[0]
+    async with _client(_app(redis_url)) as client:
+        reply = await client.post(
+            "/webhook", content=body, headers=_headers(body, event, str(uuid.uuid4()))
+        )
+    assert reply.status_code == 202

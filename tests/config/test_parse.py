@@ -1,0 +1,142 @@
+"""Parsing `.github/autofix.yml`: valid files, and errors naming the key, the line and the fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import ConfigError, RepoConfig, parse_repo_config
+
+SOURCE = ".github/autofix.yml"
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        parse_repo_config(text, SOURCE)
+    return list(info.value.problems)
+
+
+def test_empty_file_gives_the_documented_defaults() -> None:
+    config = parse_repo_config("", SOURCE)
+    assert config == RepoConfig()
+    assert (config.label, config.model, config.rollouts, config.rounds) == (
+        "autofix",
+        "anthropic:claude-sonnet-4-5",
+        4,
+        2,
+    )
+    assert (config.refine_with, config.votes, config.group_size, config.pr.draft) == (2, 8, 2, True)
+
+
+def test_every_documented_key_is_read() -> None:
+    config = parse_repo_config(
+        """\
+label: fix-me
+model: openai:qwen@http://127.0.0.1:8000/v1
+strategy: best-of-n
+rollouts: 3
+rounds: 1
+refine_with: 1
+votes: 3
+group_size: 3
+sandbox:
+  image: example/image:1
+  setup:
+    - pip install -e .
+tests:
+  command: python3 -m pytest -q
+  holdout: [tests/holdout]
+  protected: [tests, conftest.py]
+  timeout_s: 120
+budget:
+  usd: 2
+  steps: 30
+  wall_s: 600
+pr:
+  draft: false
+""",
+        SOURCE,
+    )
+    assert config.label == "fix-me" and config.strategy == "best-of-n"
+    assert config.sandbox.setup == ("pip install -e .",)
+    assert config.tests.holdout == ("tests/holdout",)
+    assert config.tests.protected == ("tests", "conftest.py")
+    assert config.budget.usd == 2.0 and config.budget.steps == 30
+    assert config.pr.draft is False
+    engine = config.to_engine_config()
+    assert (engine.strategy, engine.rollouts, engine.rounds, engine.votes) == ("best-of-n", 3, 1, 3)
+    assert (engine.refine_with, engine.group_size) == (1, 3)
+    assert engine.budget.usd == 2.0 and engine.budget.wall_s == 600
+
+
+def test_bad_integer_names_key_line_and_range() -> None:
+    assert problems("label: autofix\nmodel: m\nrollouts: many\n") == [
+        f"`rollouts` on line 3 of {SOURCE} must be an integer between 1 and 64, got 'many'"
+    ]
+
+
+def test_quoted_number_is_not_silently_coerced() -> None:
+    (message,) = problems('votes: "3"\n')
+    assert "`votes` on line 1" in message and "got '3'" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("rollouts: 0\n", "`rollouts` on line 1 of {src} must be an integer between 1 and 64"),
+        ("budget:\n  usd: -1\n", "`budget.usd` on line 2 of {src} must be a number between 0"),
+        ("budget:\n\n  steps: 2.5\n", "`budget.steps` on line 3 of {src} must be an integer"),
+        ("pr:\n  draft: maybe\n", "`pr.draft` on line 2 of {src} must be true or false"),
+        ("strategy: best\n", "`strategy` on line 1 of {src} must be one of `rtv`, `single`"),
+        ("tests:\n  holdout: tests/h\n", "`tests.holdout` on line 2 of {src} must be a list of"),
+        ("tests:\n  holdout:\n    - a\n    - 5\n", "`tests.holdout[1]` on line 4 of {src}"),
+        ("sandbox: docker\n", "`sandbox` on line 1 of {src} must be a mapping with the keys"),
+        ("label: ''\n", "`label` on line 1 of {src} must be a non-empty string"),
+        ("- rollouts\n", "the file ({src}) must be a mapping"),
+    ],
+)
+def test_each_kind_of_bad_value_names_key_and_line(text: str, expected: str) -> None:
+    (message,) = problems(text)
+    assert message.startswith(expected.format(src=SOURCE)), message
+
+
+def test_unknown_key_suggests_the_close_one() -> None:
+    (message,) = problems("rounds: 1\nrollout: 3\n")
+    assert message.startswith(f"unknown key `rollout` on line 2 of {SOURCE}")
+    assert "did you mean `rollouts`?" in message
+
+
+def test_unknown_nested_key_is_named_with_its_section() -> None:
+    (message,) = problems("tests:\n  command: make test\n  holdouts: [x]\n")
+    assert "unknown key `tests.holdouts` on line 3" in message
+    assert "did you mean `tests.holdout`?" in message
+
+
+def test_unrelated_unknown_key_lists_what_is_allowed() -> None:
+    (message,) = problems("colour: blue\n")
+    assert "did you mean" not in message and "`rollouts`" in message
+
+
+def test_all_problems_are_reported_in_file_order() -> None:
+    found = problems("votes: 0\nrollouts: x\npr:\n  draft: 3\n")
+    assert [m.split(" on line ")[1][:1] for m in found] == ["1", "2", "4"]
+
+
+def test_yaml_syntax_error_names_the_line() -> None:
+    (message,) = problems("rollouts: 2\nsandbox:\n  image: x\n   setup: y\n")
+    assert message.startswith(f"line 4 of {SOURCE} is not valid YAML")
+
+
+def test_unclosed_flow_list_is_a_syntax_error() -> None:
+    (message,) = problems("tests:\n  holdout: [a, b\n")
+    assert "is not valid YAML" in message
+
+
+def test_duplicate_key_is_an_error_not_last_one_wins() -> None:
+    (message,) = problems("rollouts: 2\nrounds: 1\nrollouts: 5\n")
+    assert "`rollouts` appears twice" in message and "lines 1 and 3" in message
+
+
+def test_config_error_text_is_every_problem() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_repo_config("votes: 0\nrounds: 0\n", "custom.yml")
+    assert str(info.value).count("custom.yml") == 2

@@ -1,0 +1,100 @@
+"""The environment contract: read once, validated, placeholders refused for services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.settings import Settings, SettingsError, load_settings
+
+PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----"
+VARS = (
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "AUTOFIX_GITHUB_APP_ID",
+    "AUTOFIX_GITHUB_PRIVATE_KEY",
+    "AUTOFIX_WEBHOOK_SECRET",
+    "AUTOFIX_GITHUB_API_URL",
+    "AUTOFIX_REDIS_URL",
+    "AUTOFIX_DATABASE_URL",
+    "AUTOFIX_SANDBOX_IMAGE",
+    "AUTOFIX_WORK_DIR",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    for name in VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return monkeypatch
+
+
+def service_env(env: pytest.MonkeyPatch, secret: str = "3f1c9a7e5b2d4c6e8a0b") -> None:
+    env.setenv("AUTOFIX_GITHUB_APP_ID", "12345")
+    env.setenv("AUTOFIX_GITHUB_PRIVATE_KEY", PEM)
+    env.setenv("AUTOFIX_WEBHOOK_SECRET", secret)
+
+
+def test_defaults_need_nothing_set(tmp_path: Path) -> None:
+    settings = load_settings()
+    assert settings.anthropic_api_key is None
+    assert settings.github_api_url == "https://api.github.com"
+    assert settings.database_url == f"sqlite:///{tmp_path / '.autofix' / 'autofix.db'}"
+    assert settings.sandbox_image == "autofix-sandbox:bookworm"
+
+
+def test_reads_the_documented_variables(clean_env: pytest.MonkeyPatch) -> None:
+    service_env(clean_env)
+    clean_env.setenv("ANTHROPIC_API_KEY", "sk-test")
+    clean_env.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
+    clean_env.setenv("AUTOFIX_GITHUB_API_URL", "https://ghe.example/api/v3")
+    clean_env.setenv("AUTOFIX_REDIS_URL", "redis://127.0.0.1:7000/1")
+    clean_env.setenv("AUTOFIX_DATABASE_URL", "postgresql+psycopg://u@h/db")
+    settings = load_settings()
+    assert settings.anthropic_api_key is not None
+    assert settings.anthropic_api_key.get_secret_value() == "sk-test"
+    assert settings.anthropic_base_url == "http://127.0.0.1:9"
+    assert settings.github_app_id == 12345
+    assert settings.redis_url == "redis://127.0.0.1:7000/1"
+    assert settings.database_url == "postgresql+psycopg://u@h/db"
+    settings.require_service()
+    github = settings.github()
+    assert github.api_url == "https://ghe.example/api/v3" and github.app_id == 12345
+
+
+def test_private_key_may_be_a_file_path(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    key = tmp_path / "app.pem"
+    key.write_text(PEM + "\n")
+    clean_env.setenv("AUTOFIX_GITHUB_PRIVATE_KEY", str(key))
+    settings = load_settings()
+    assert settings.github_private_key is not None
+    assert settings.github_private_key.get_secret_value().startswith("-----BEGIN")
+
+
+def test_private_key_that_is_neither_is_refused(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("AUTOFIX_GITHUB_PRIVATE_KEY", "/nowhere/app.pem")
+    with pytest.raises(SettingsError, match="AUTOFIX_GITHUB_PRIVATE_KEY"):
+        load_settings()
+
+
+def test_bad_app_id_names_the_variable(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("AUTOFIX_GITHUB_APP_ID", "my-app")
+    with pytest.raises(SettingsError, match="AUTOFIX_GITHUB_APP_ID"):
+        load_settings()
+
+
+@pytest.mark.parametrize("secret", ["changeme", "CHANGEME", "secret", "your-webhook-secret"])
+def test_services_refuse_placeholder_secrets(clean_env: pytest.MonkeyPatch, secret: str) -> None:
+    service_env(clean_env, secret=secret)
+    with pytest.raises(SettingsError, match="placeholder"):
+        load_settings().require_service()
+
+
+def test_services_list_everything_missing() -> None:
+    with pytest.raises(SettingsError) as info:
+        Settings().require_service()
+    text = str(info.value)
+    for name in ("AUTOFIX_GITHUB_APP_ID", "AUTOFIX_GITHUB_PRIVATE_KEY", "AUTOFIX_WEBHOOK_SECRET"):
+        assert name in text

@@ -1,0 +1,367 @@
+"""A fake GitHub on 127.0.0.1: the REST calls autofix makes plus git over smart HTTP."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jwt
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from tests.fakes.git_http import run_http_backend
+from tests.fakes.github_examples import Shapes
+from tests.fakes.github_routes import FakeError, build_router, error_response
+from tests.fakes.github_state import FakeRepo, GitHubState, init_bare
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the fake received; `at` is read from the fake's (injectable) clock."""
+
+    method: str
+    path: str
+    status: int
+    api_version: str | None
+    auth: str | None
+    at: float
+    kind: str
+
+
+@dataclass
+class Failure:
+    """An injected failure: the next `times` matching requests get `status`."""
+
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    times: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Json = field(default_factory=dict)
+
+
+class FakeGitHub:
+    """GitHub's REST API (github.com or GHES layout) and git hosting, in a background thread."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        ghes: bool = False,
+        app_id: int = 4242,
+        app_public_key: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        token_ttl_s: float = 3600.0,
+        bot_login: str = "autofix[bot]",
+    ) -> None:
+        self.root = root
+        self.git_root = root / "git"
+        self.git_root.mkdir(parents=True, exist_ok=True)
+        self.app_id = app_id
+        self.app_public_key = app_public_key
+        self.clock = clock
+        self.token_ttl_s = token_ttl_s
+        self.drafts_supported = True
+        self.api_prefix = "/api/v3" if ghes else ""
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        port = self._sock.getsockname()[1]
+        self.git_url = f"http://127.0.0.1:{port}"
+        self.api_url = self.git_url + self.api_prefix
+        self.shapes = Shapes(self.api_url, self.git_url)
+        self.state = GitHubState()
+        self.bot_user = self.shapes.user(bot_login, bot=True, user_id=9_000_001)
+        self.requests: list[RecordedRequest] = []
+        self._failures: list[Failure] = []
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+    def start(self) -> FakeGitHub:
+        config = uvicorn.Config(
+            self._build_app(), log_level="warning", lifespan="off", ws="none", access_log=False
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the fake GitHub server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
+        self._sock.close()
+
+    def __enter__(self) -> FakeGitHub:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # --- setting the scene -------------------------------------------------------------------
+    def add_repo(
+        self,
+        owner: str,
+        name: str,
+        *,
+        files: dict[str, str | bytes] | None = None,
+        from_path: Path | None = None,
+        default_branch: str = "main",
+        private: bool = False,
+        installation_id: int = 1,
+    ) -> FakeRepo:
+        """Host owner/name with one commit of `files` (or a copy of `from_path`)."""
+        bare = self.git_root / owner / f"{name}.git"
+        init_bare(bare, default_branch, files, from_path)
+        owner_json = self.shapes.user(owner, user_id=10_000 + len(self.state.repos))
+        data = self.shapes.repository(
+            owner_json,
+            name,
+            repo_id=500 + len(self.state.repos),
+            branch=default_branch,
+            private=private,
+        )
+        repo = FakeRepo(owner, name, installation_id, bare, data)
+        self.state.repos[repo.full_name] = repo
+        return repo
+
+    def add_issue(
+        self,
+        owner: str,
+        name: str,
+        title: str,
+        body: str = "",
+        *,
+        author: str = "alice",
+        labels: Iterable[str] = ("autofix",),
+    ) -> int:
+        repo = self._repo(owner, name)
+        number = next(repo.numbers)
+        self.state.issues[(repo.full_name, number)] = self.shapes.issue(
+            repo.full_name, number, title, body, self.shapes.user(author), list(labels)
+        )
+        return number
+
+    def add_review_comments(
+        self, owner: str, name: str, pr: int, review_id: int, comments: list[Json]
+    ) -> None:
+        """Comments of one review; each needs `body` and `path`, optionally `line`, `user`."""
+        repo = self._repo(owner, name)
+        made = []
+        for item in comments:
+            fields = {"id": next(self.state.ids), "body": item["body"], "path": item["path"]}
+            fields["line"] = item.get("line", 1)
+            fields["user"] = self.shapes.user(item.get("user", "alice"))
+            made.append(self.shapes.review_comment(repo.full_name, pr, review_id, fields))
+        self.state.review_comments.setdefault((repo.full_name, pr, review_id), []).extend(made)
+
+    def set_permission(self, user: str, level: str) -> None:
+        """Give `user` a role: admin, maintain, write, triage or read (else not a collaborator)."""
+        self.state.permissions[user] = level
+
+    def fail(
+        self,
+        method: str,
+        path_regex: str,
+        *,
+        status: int = 500,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+        body: Json | None = None,
+    ) -> None:
+        """Answer the next `times` matching API requests (path under the API root) with `status`."""
+        self._failures.append(
+            Failure(
+                method.upper(),
+                re.compile(path_regex),
+                status,
+                times,
+                headers or {},
+                body or {"message": "Server Error"},
+            )
+        )
+
+    def rate_limit_next(self, method: str, path_regex: str, *, retry_after: int = 60) -> None:
+        """A secondary rate limit (403 with Retry-After) on the next matching request."""
+        self.fail(
+            method,
+            path_regex,
+            status=403,
+            headers={"Retry-After": str(retry_after)},
+            body={"message": "You have exceeded a secondary rate limit."},
+        )
+
+    def expire_tokens(self) -> None:
+        """Revoke every installation token (as an App reinstall would)."""
+        self.state.tokens.clear()
+
+    # --- inspection ----------------------------------------------------------------------------
+    def comments(self, owner: str, name: str, number: int) -> list[Json]:
+        return self.state.issue_comments(f"{owner}/{name}", number)
+
+    def pulls(self, owner: str, name: str) -> list[Json]:
+        return [
+            pr for (full, _), pr in sorted(self.state.pulls.items()) if full == f"{owner}/{name}"
+        ]
+
+    def reactions(self) -> list[tuple[tuple[str, int], str]]:
+        return [(r["subject"], r["content"]) for r in self.state.reactions]
+
+    def check_runs(self) -> list[Json]:
+        return list(self.state.check_runs.values())
+
+    def branches(self, owner: str, name: str) -> dict[str, str]:
+        return self._repo(owner, name).branches()
+
+    def file_at(self, owner: str, name: str, ref: str, path: str) -> str | None:
+        found = self._repo(owner, name).read(ref, path)
+        return found[0].decode() if found else None
+
+    def api_requests(self, method: str | None = None) -> list[RecordedRequest]:
+        return [
+            r for r in self.requests if r.kind == "api" and (method is None or r.method == method)
+        ]
+
+    def _repo(self, owner: str, name: str) -> FakeRepo:
+        repo = self.state.repo(owner, name)
+        if repo is None:
+            raise KeyError(f"{owner}/{name} is not hosted by the fake")
+        return repo
+
+    # --- authentication --------------------------------------------------------------------------
+    def authenticate_app(self, request: Request) -> None:
+        scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or credential.count(".") != 2:
+            raise FakeError(401, "A JSON web token could not be decoded")
+        try:
+            if self.app_public_key:
+                claims = jwt.decode(credential, self.app_public_key, algorithms=["RS256"])
+            else:
+                claims = jwt.decode(credential, options={"verify_signature": False})
+        except jwt.PyJWTError as exc:
+            raise FakeError(401, f"A JSON web token could not be decoded: {exc}") from None
+        if str(claims.get("iss")) != str(self.app_id):
+            raise FakeError(401, "'Issuer' claim ('iss') must be the App's id")
+
+    def mint_token(self, installation_id: int) -> tuple[str, str]:
+        token = "ghs_" + secrets.token_hex(18)
+        expires = time.time() + self.token_ttl_s
+        self.state.tokens[token] = (installation_id, expires)
+        return token, datetime.fromtimestamp(int(expires), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def _installation_of(self, token: str) -> int | None:
+        found = self.state.tokens.get(token)
+        if found is None or found[1] <= time.time():
+            return None
+        return found[0]
+
+    def authenticate_installation(self, request: Request) -> int:
+        scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+        installation = (
+            self._installation_of(credential) if scheme.lower() in ("token", "bearer") else None
+        )
+        if installation is None:
+            raise FakeError(401, "Bad credentials")
+        return installation
+
+    def _git_installation(self, request: Request) -> int | None:
+        scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            _, _, password = base64.b64decode(credential).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        return self._installation_of(password)
+
+    # --- the ASGI app ----------------------------------------------------------------------------
+    def _build_app(self) -> FastAPI:
+        app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+        app.add_exception_handler(FakeError, lambda _req, exc: error_response(exc))
+        app.middleware("http")(self._middleware)
+        app.include_router(build_router(self), prefix=self.api_prefix)
+        app.add_api_route("/{owner}/{repo}.git/{rest:path}", self._git, methods=["GET", "POST"])
+        return app
+
+    async def _middleware(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        path = request.url.path
+        kind = "git" if ".git/" in path else "api"
+        rel = path.removeprefix(self.api_prefix) if kind == "api" else path
+        auth = request.headers.get("authorization", "").partition(" ")[0].lower() or None
+        response: Response | None = None
+        if kind == "api":
+            for failure in self._failures:
+                if (
+                    failure.times > 0
+                    and failure.method == request.method
+                    and failure.pattern.search(rel)
+                ):
+                    failure.times -= 1
+                    response = JSONResponse(
+                        failure.body, status_code=failure.status, headers=failure.headers
+                    )
+                    break
+        if response is None:
+            response = await call_next(request)
+        self.requests.append(
+            RecordedRequest(
+                request.method,
+                rel,
+                response.status_code,
+                request.headers.get("x-github-api-version"),
+                auth,
+                self.clock(),
+                kind,
+            )
+        )
+        return response
+
+    async def _git(self, owner: str, repo: str, rest: str, request: Request) -> Response:
+        hosted = self.state.repo(owner, repo)
+        if hosted is None:
+            return Response("Repository not found.", status_code=404)
+        if self._git_installation(request) != hosted.installation_id:
+            return Response(
+                "Invalid username or token.",
+                status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="GitHub"'},
+            )
+        body = await request.body()
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(
+            run_http_backend, self.git_root, request, f"/{owner}/{repo}.git/{rest}", body
+        )
+
+
+def json_dumps(data: Any) -> str:
+    return json.dumps(data, sort_keys=True)
