@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import os
 import shutil
 import signal
@@ -112,7 +113,7 @@ def redis_server(binary: str | None = None) -> Iterator[RedisServer]:
             args += ["no", "--daemonize", "no", "--dir", tmp, "--logfile", f"{tmp}/redis.log"]
             proc = _spawn(args, Path(tmp) / "stdout.log", as_postgres=False)
             try:
-                if _wait_until(proc, lambda: _redis_pings(port)):
+                if _wait_until(proc, functools.partial(_redis_pings, port)):
                     yield RedisServer(port=port)
                     return
             finally:
@@ -146,7 +147,7 @@ def postgres_server(bindir: Path | None = None) -> Iterator[PostgresServer]:
             proc = _spawn(args, log, as_postgres=as_postgres)
             server = PostgresServer(port=port)
             try:
-                if _wait_until(proc, lambda: _postgres_accepts(server)):
+                if _wait_until(proc, functools.partial(_postgres_accepts, server)):
                     yield server
                     return
             finally:

@@ -53,7 +53,7 @@ class GitHubClients:
         self.api_version = settings.api_version or api_version(settings.api_url)
         self._clock = clock
         self._sleep = sleep
-        self.transport = SharedTransport(settings.timeout_s)
+        self.transport = SharedTransport()
         self.app = GitHub(
             AppAuthStrategy(settings.app_id, settings.private_key.get_secret_value()),
             **self._common(LocalThrottler(10)),

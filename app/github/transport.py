@@ -8,10 +8,9 @@ import httpx
 class SharedTransport(httpx.AsyncBaseTransport):
     """Delegates to one pool; githubkit's per-request clients cannot close it (`aclose` does)."""
 
-    def __init__(self, timeout_s: float) -> None:
+    def __init__(self) -> None:
         # Built once: a TLS context per request would cost more than the request itself.
         self._pool = httpx.AsyncHTTPTransport(retries=0)
-        self._timeout_s = timeout_s
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         return await self._pool.handle_async_request(request)

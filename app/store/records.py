@@ -93,7 +93,7 @@ class Run(_Frozen):
 
 
 class RunCreation(_Frozen):
-    """The answer to `create_run`: a new run, the one this delivery already made, or a busy issue."""
+    """What `create_run` did: made a run, found this delivery's run, or found the issue busy."""
 
     outcome: Literal["created", "duplicate", "busy"]
     run: Run = Field(description="The new run, the earlier one, or the issue's active run.")

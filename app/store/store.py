@@ -56,7 +56,9 @@ class Store:
                     return work(session)
             except (IntegrityError, WriteConflict) as exc:
                 if attempt == _ATTEMPTS - 1:
-                    raise StoreError(f"gave up after {_ATTEMPTS} conflicting writes: {exc}") from exc
+                    raise StoreError(
+                        f"gave up after {_ATTEMPTS} conflicting writes: {exc}"
+                    ) from exc
         raise AssertionError("unreachable")
 
     async def _run(self, work: Callable[[Session], T]) -> T:
@@ -134,7 +136,9 @@ class Store:
         self, delivery_id: str, event: str, *, action: str | None = None, repo: str | None = None
     ) -> bool:
         """Log a webhook delivery; False if this delivery id was already logged."""
-        return await self._run(lambda s: ledger.record_delivery(s, delivery_id, event, action, repo))
+        return await self._run(
+            lambda s: ledger.record_delivery(s, delivery_id, event, action, repo)
+        )
 
     # Engine results
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, get_args
+from typing import Any, ClassVar, get_args
 
 from sqlalchemy import (
     JSON,
@@ -40,7 +40,7 @@ ACTIVE_WHERE = "status IN ('queued', 'running')"
 
 def one_of(column: str, literal: Any) -> str:
     """A CHECK expression limiting a column to the values of a Literal type."""
-    return f"\"{column}\" IN ({', '.join(repr(v) for v in get_args(literal))})"
+    return f'"{column}" IN ({", ".join(repr(v) for v in get_args(literal))})'
 
 
 def utcnow() -> datetime:
@@ -69,7 +69,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+    }
 
 
 def _run_fk() -> Mapped[int]:

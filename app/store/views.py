@@ -22,7 +22,7 @@ def candidates(session: Session, run_id: int) -> list[Candidate]:
         .outerjoin(GateRow, GateRow.rollout_pk == RolloutRow.id)
         .where(RolloutRow.run_id == run_id)
         .order_by(RolloutRow.round, RolloutRow.index, RolloutRow.id)
-    ).tuples()
+    ).all()
     return [
         Candidate(
             position=position,

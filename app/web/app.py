@@ -46,6 +46,7 @@ def create_app(
         await queue.aclose()
 
     app = FastAPI(title="autofix", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.queue = queue
     app.include_router(build_router(webhook_secret, queue, metrics, allowed_bots))
 
     @app.get("/healthz")

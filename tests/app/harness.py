@@ -135,10 +135,11 @@ class AppUnderTest:
         )
 
     async def make_deps(self, redis: ArqRedis) -> WorkerDeps:
+        self.clients = GitHubClients(self.github_settings())
         return WorkerDeps(
             redis=redis,
             store=self.store,
-            repo_for=GitHubRepos(GitHubClients(self.github_settings())),
+            repo_for=GitHubRepos(self.clients),
             executor=self.executor,
             publisher=GitHubPublisher(),
             reaper=self.reaper,
@@ -170,6 +171,11 @@ class AppUnderTest:
             await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
             await worker.pool.delete(worker.health_check_key)
             await worker.pool.aclose(close_connection_pool=True)
+            await self.clients.aclose()
+
+    async def aclose(self) -> None:
+        await self.web.state.queue.aclose()
+        self.store.close()
 
     # --- payloads built from real examples ---------------------------------------------------
     def _readdress(self, data: dict[str, Any], sender: str) -> dict[str, Any]:
@@ -190,7 +196,17 @@ class AppUnderTest:
     def comment(
         self, number: int, body: str, sender: str = "alice", pr: bool = False
     ) -> dict[str, Any]:
+        """A comment as GitHub holds it plus the `issue_comment.created` payload announcing it."""
+        state, shapes = self.github.state, self.github.shapes
+        full = f"{self.owner}/{self.name}"
+        with state.lock:
+            comment_id = next(state.ids)
+            state.comments[comment_id] = shapes.comment(
+                full, number, comment_id, body, shapes.user(sender)
+            )
+            state.comment_issue[comment_id] = (full, number)
         data = self._readdress(load_example("issue_comment.created.0.json"), sender)
+        data["comment"]["id"] = comment_id
         data["issue"]["number"] = number
         data["issue"].pop("pull_request", None)
         if pr:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.app.harness import PATCH, SUMMARY, AppUnderTest, private_key_pem
+from app.config import RepoConfig
+from app.status.tracker import RunTracker
+from app.store.records import Run
+from app.worker.ports import RepoApi
+from app.worker.settings import build_worker
+from scaling.events import RolloutStarted
+from scaling.issue import Issue
+from scaling.result import RunResult
+from tests.app.harness import PATCH, SUMMARY, AppUnderTest, ScriptedExecutor, private_key_pem
 from tests.fakes.github_server import FakeGitHub
 
 FILES = {
@@ -33,8 +42,12 @@ def github(tmp_path: Path) -> Iterator[FakeGitHub]:
 
 
 @pytest.fixture
-def app(github: FakeGitHub, fresh_redis_url: str, tmp_path: Path, key_pem: str) -> AppUnderTest:
-    return AppUnderTest(github, fresh_redis_url, tmp_path, key_pem)
+async def app(
+    github: FakeGitHub, fresh_redis_url: str, tmp_path: Path, key_pem: str
+) -> AsyncIterator[AppUnderTest]:
+    under_test = AppUnderTest(github, fresh_redis_url, tmp_path, key_pem)
+    yield under_test
+    await under_test.aclose()
 
 
 async def test_label_opens_one_pr_with_the_summary_and_one_status_comment(
@@ -103,6 +116,7 @@ async def test_invalid_config_gets_one_comment_naming_key_and_line(
     number = github.add_issue("octo", "broken", "add() subtracts")
     await app.deliver("issues", app.labeled(number))
     await app.work_off()
+    await app.aclose()
     comments = app.comments(number)
     assert len(comments) == 1
     assert "votez" in comments[0]["body"] and "line 2" in comments[0]["body"]
@@ -141,5 +155,50 @@ async def test_unknown_command_answers_with_help(app: AppUnderTest) -> None:
     number = app.github.add_issue("octo", "calc", "add() subtracts")
     await app.deliver("issue_comment", app.comment(number, "/autofix frobnicate"))
     await app.work_off()
-    comments = [c["body"] for c in app.comments(number)]
-    assert len(comments) == 1 and "frobnicate" in comments[0] and "/autofix retry" in comments[0]
+    replies = [c["body"] for c in app.comments(number) if c["user"]["type"] == "Bot"]
+    assert len(replies) == 1 and "frobnicate" in replies[0] and "/autofix retry" in replies[0]
+
+
+class SlowExecutor(ScriptedExecutor):
+    """A run that keeps going until it is cancelled."""
+
+    async def execute(
+        self, run: Run, config: RepoConfig, repo: RepoApi, issue: Issue, tracker: RunTracker
+    ) -> RunResult:
+        tracker.emit(RolloutStarted(rollout_id="r0", round=0))
+        await asyncio.sleep(120)
+        raise AssertionError("the run was not cancelled")
+
+
+async def test_cancel_command_stops_a_running_run(
+    github: FakeGitHub, fresh_redis_url: str, tmp_path: Path, key_pem: str
+) -> None:
+    app = AppUnderTest(github, fresh_redis_url, tmp_path, key_pem, executor=SlowExecutor())
+    number = github.add_issue("octo", "calc", "add() subtracts")
+    worker = build_worker(fresh_redis_url, app.make_deps)
+    serving = asyncio.create_task(worker.async_run())
+    try:
+        await app.deliver("issues", app.labeled(number))
+        run = await _wait_for_run(app, number, "running")
+        await app.deliver("issue_comment", app.comment(number, "/autofix cancel"))
+        run = await _wait_for_run(app, number, "cancelled")
+    finally:
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
+        await worker.pool.aclose(close_connection_pool=True)
+        await app.clients.aclose()
+        await app.aclose()
+    assert app.pulls() == []
+    assert str(run.id) in app.reaper.reaped, "the run's sandboxes were reaped"
+    status = app.status_comments(number)
+    assert len(status) == 1 and "cancelled" in status[0]["body"].lower()
+
+
+async def _wait_for_run(app: AppUnderTest, number: int, status: str) -> Run:
+    for _ in range(300):
+        run = await app.store.latest_run("octo/calc", number)
+        if run is not None and run.status == status:
+            return run
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"run never became {status}")

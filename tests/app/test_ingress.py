@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -34,8 +36,14 @@ def _app(redis_url: str, db_ok: bool = True) -> FastAPI:
     )
 
 
-def _client(app: FastAPI) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://autofix")
+@contextlib.asynccontextmanager
+async def _client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client for `app` with its lifespan run, so its Redis pool is closed afterwards."""
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://a") as client,
+    ):
+        yield client
 
 
 def _headers(body: bytes, event: str, delivery: str, secret: str = SECRET) -> dict[str, str]:

@@ -33,7 +33,7 @@ def error_response(exc: FakeError) -> JSONResponse:
 
 
 def _page(fake: FakeGitHub, request: Request, items: list[Json]) -> JSONResponse:
-    per_page = int(request.query_params.get("per_page", 30))
+    per_page = min(int(request.query_params.get("per_page", 30)), fake.max_per_page)
     page = int(request.query_params.get("page", 1))
     chunk = items[(page - 1) * per_page : page * per_page]
     headers = {}

@@ -77,6 +77,8 @@ class FakeGitHub:
         self.clock = clock
         self.token_ttl_s = token_ttl_s
         self.drafts_supported = True
+        self.max_per_page = 100
+        """GitHub caps pages at 100 items; tests lower this to exercise pagination cheaply."""
         self.api_prefix = "/api/v3" if ghes else ""
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.bind(("127.0.0.1", 0))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scaling.config import Budget, EngineConfig
-from scaling.testrun import Outcome, TestRun
+from scaling.testrun import Outcome
 from tests.fakes.scaling import FakeTestRunner, make_patch, make_run
 
 MEAN = "tests/test_stats.py::test_mean"
@@ -38,22 +38,22 @@ WITH_TEST = fix("TESTED") + make_patch(
 )
 
 
-def outcomes(**extra: Outcome) -> dict[str, Outcome]:
-    return {MEAN: "passed", FLAKY: "passed", **extra}
+def outcomes(extra: dict[str, Outcome] | None = None) -> dict[str, Outcome]:
+    return {MEAN: "passed", FLAKY: "passed", **(extra or {})}
 
 
 def scenario() -> FakeTestRunner:
     """GOOD passes everything; BAD passes the gate but not the holdout; BROKEN breaks test_mean."""
     failing_holdout = make_run({"tests/holdout/test_even.py::test_even": "failed"})
     return FakeTestRunner(
-        baselines=[make_run(outcomes()), make_run(outcomes(**{FLAKY: "failed"}))],
+        baselines=[make_run(outcomes()), make_run(outcomes({FLAKY: "failed"}))],
         candidates={
             GOOD: make_run(outcomes()),
             GOOD_AGAIN: make_run(outcomes()),
-            BAD: make_run(outcomes(**{FLAKY: "failed"})),
-            BROKEN: make_run(outcomes(**{MEAN: "failed"})),
+            BAD: make_run(outcomes({FLAKY: "failed"})),
+            BROKEN: make_run(outcomes({MEAN: "failed"})),
             CHEAT: make_run(outcomes()),
-            WITH_TEST: make_run(outcomes(**{NEW: "passed"})),
+            WITH_TEST: make_run(outcomes({NEW: "passed"})),
         },
         reproductions={WITH_TEST: make_run({NEW: "failed"})},
         holdouts={BAD: failing_holdout, BROKEN: failing_holdout},
@@ -63,6 +63,3 @@ def scenario() -> FakeTestRunner:
 def config(**kwargs: object) -> EngineConfig:
     defaults: dict[str, object] = {"budget": Budget(usd=None, wall_s=None), "rounds": 1}
     return EngineConfig.model_validate({**defaults, **kwargs})
-
-
-__all__ = ["TestRun"]

@@ -6,14 +6,14 @@ from scaling.baseline import classify_baseline
 from scaling.diff import parse_diff
 from scaling.gate import decide_gate, reproduction_verdict
 from scaling.result import BaselineRecord
-from scaling.testrun import TestRun
+from scaling.testrun import Outcome, TestRun
 from tests.fakes.scaling import make_patch, make_run
 
 FIX = make_patch("calc/stats.py", ["    return sorted(xs)[len(xs) // 2]"], ["    return xs[0]"])
 NEW_TEST = make_patch(
     "tests/test_new.py", ["def test_median():", "    assert median([3, 1, 2]) == 2"], new=True
 )
-BASE = {
+BASE: dict[str, Outcome] = {
     "tests/test_a.py::test_one": "passed",
     "tests/test_a.py::test_flaky": "passed",
     "tests/test_a.py::test_old_bug": "failed",
@@ -22,7 +22,7 @@ BASE = {
 
 def baseline() -> BaselineRecord:
     second = {**BASE, "tests/test_a.py::test_flaky": "failed"}
-    return classify_baseline([make_run(BASE), make_run(second)])  # type: ignore[arg-type]
+    return classify_baseline([make_run(BASE), make_run(second)])
 
 
 def gate(patch: str, run: TestRun, tamper: tuple[str, ...] = ()) -> tuple[bool, tuple[str, ...]]:
@@ -31,12 +31,12 @@ def gate(patch: str, run: TestRun, tamper: tuple[str, ...] = ()) -> tuple[bool, 
 
 
 def test_passes_when_nothing_regresses_even_if_flaky_and_old_failures_fail() -> None:
-    run = make_run({**BASE, "tests/test_a.py::test_flaky": "failed"})  # type: ignore[arg-type]
+    run = make_run({**BASE, "tests/test_a.py::test_flaky": "failed"})
     assert gate(FIX, run) == (True, ())
 
 
 def test_fails_when_a_baseline_passing_test_fails_or_goes_missing() -> None:
-    failing = make_run({**BASE, "tests/test_a.py::test_one": "failed"})  # type: ignore[arg-type]
+    failing = make_run({**BASE, "tests/test_a.py::test_one": "failed"})
     passed, reasons = gate(FIX, failing)
     assert not passed
     assert "tests/test_a.py::test_one (failed)" in reasons[0]
@@ -47,20 +47,20 @@ def test_fails_when_a_baseline_passing_test_fails_or_goes_missing() -> None:
 
 
 def test_own_new_tests_must_pass() -> None:
-    run = make_run({**BASE, "tests/test_new.py::test_median": "failed"})  # type: ignore[arg-type]
+    run = make_run({**BASE, "tests/test_new.py::test_median": "failed"})
     passed, reasons = gate(FIX + NEW_TEST, run)
     assert not passed
     assert reasons == ("new tests do not pass: tests/test_new.py::test_median",)
 
 
 def test_test_only_patch_does_not_pass() -> None:
-    passed, reasons = gate(NEW_TEST, make_run(BASE))  # type: ignore[arg-type]
+    passed, reasons = gate(NEW_TEST, make_run(BASE))
     assert not passed
     assert "changes no code" in reasons[0]
 
 
 def test_tamper_flags_fail_the_gate() -> None:
-    passed, reasons = gate(FIX, make_run(BASE), ("conftest.py added: conftest.py",))  # type: ignore[arg-type]
+    passed, reasons = gate(FIX, make_run(BASE), ("conftest.py added: conftest.py",))
     assert not passed
     assert "tampering" in reasons[-1]
 
@@ -73,7 +73,7 @@ def test_without_a_report_the_exit_code_decides() -> None:
 
 
 def test_timeout_fails() -> None:
-    run = TestRun(exit_code=0, outcomes=dict(BASE), parsed=True, timed_out=True)  # type: ignore[arg-type]
+    run = TestRun(exit_code=0, outcomes=dict(BASE), parsed=True, timed_out=True)
     assert gate(FIX, run)[0] is False
 
 

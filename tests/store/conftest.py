@@ -17,4 +17,3 @@ def store(database_url: str) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
-

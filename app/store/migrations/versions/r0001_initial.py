@@ -93,8 +93,8 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "repo", "issue_number", "delivery_id", name="uq_runs_repo_issue_number_delivery_id"
         ),
-        sa.CheckConstraint(f"\"status\" IN ({STATUSES})", name="ck_runs_status"),
-        sa.CheckConstraint(f"\"trigger\" IN ({TRIGGERS})", name="ck_runs_trigger"),
+        sa.CheckConstraint(f'"status" IN ({STATUSES})', name="ck_runs_status"),
+        sa.CheckConstraint(f'"trigger" IN ({TRIGGERS})', name="ck_runs_trigger"),
     )
     op.create_index("ix_runs_repo_issue_number", "runs", ["repo", "issue_number"])
     # At most one queued or running run per issue, enforced by the database itself.
