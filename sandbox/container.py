@@ -102,16 +102,19 @@ class DockerSandbox(WorkspaceFiles):
             self._environments.forget(self.spec)
             self._prepared = await self._environments.prepare(self._client, self.spec)
             await blocking(self._create, self._prepared.image_id)
-        out = Capture(4000)
-        code = await self._run(["tar", "-xf", WORKSPACE_TAR, "-C", WORKSPACE], out, None, 120)
-        if code != 0:
-            raise SandboxError(f"unpacking the workspace failed: {out.text()}")
 
     def _create(self, image_id: str) -> None:
         spec, api = self.spec, self.client.api
         name = f"autofix-{spec.run_id}-{secrets.token_hex(4)}"
         labels = L.lifecycle(spec.run_id, spec.ttl_s, spec.scope, "sandbox", spec.labels)
-        self._volume = api.create_volume(name=f"{name}-ws", labels=labels)["Name"]
+        if spec.workspace_tmpfs:
+            # Creating thousands of files is cheap in RAM and slow on many disks.
+            options = f"size={spec.workspace_tmpfs},uid=1000,gid=1000,mode=0755,nosuid,nodev"
+            opts = {"type": "tmpfs", "device": "tmpfs", "o": options}
+            volume = api.create_volume(f"{name}-ws", driver_opts=opts, labels=labels)
+        else:
+            volume = api.create_volume(f"{name}-ws", labels=labels)
+        self._volume = str(volume["Name"])
         host_config = api.create_host_config(
             network_mode=spec.network,
             cap_drop=["ALL"],
@@ -121,11 +124,14 @@ class DockerSandbox(WorkspaceFiles):
             nano_cpus=int(spec.limits.cpus * 1e9),
             pids_limit=spec.limits.pids,
             init=True,
-            mounts=[Mount(WORKSPACE, self._volume, type="volume")],
+            # Docker's copy-up only brings the image's empty, agent-owned /workspace over.
+            mounts=[
+                Mount(WORKSPACE, self._volume, type="volume", no_copy=bool(spec.workspace_tmpfs))
+            ],
         )
         self._container_id = api.create_container(
             image_id,
-            ["sleep", str(spec.ttl_s)],  # the container ends itself when its lifetime is over
+            ["bash", "-c", BOOT, "autofix-boot", str(spec.ttl_s)],
             name=name,
             user=AGENT,
             working_dir=WORKSPACE,

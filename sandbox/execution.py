@@ -84,24 +84,35 @@ def run_exec(
         container_id, argv, stdout=True, stderr=True, user=user, workdir=workdir, environment=env
     )["Id"]
     handle: Any = api.exec_start(exec_id, socket=True)
-    # docker-py's own reader polls without a timeout; read the raw socket with one instead.
-    raw: socket.socket = getattr(handle, "_sock", handle)
-    raw.settimeout(deadline_s)
     try:
-        while True:
-            header = _recv_exactly(raw, 8)
-            if len(header) < 8:
-                break
-            stream, size = struct.unpack(">BxxxL", header)
-            payload = _recv_exactly(raw, size)
-            (err if stream == 2 and err is not None else out).feed(payload)
-            if len(payload) < size:
-                break
+        read_frames(handle, out, err, deadline_s)
     except TimeoutError as exc:
         raise ExecHung(f"command {argv[:3]} gave no end of output in {deadline_s:.0f}s") from exc
     finally:
         handle.close()
     return _exit_code(api, exec_id)
+
+
+def read_frames(
+    handle: Any, out: Capture, err: Capture | None, deadline_s: float, until: bytes | None = None
+) -> bool:
+    """Demultiplex a hijacked Docker stream into captures; True if `until` was seen in stdout.
+
+    docker-py's own reader polls without a timeout, so the raw socket is read with one.
+    """
+    raw: socket.socket = getattr(handle, "_sock", handle)
+    raw.settimeout(deadline_s)
+    while True:
+        header = _recv_exactly(raw, 8)
+        if len(header) < 8:
+            return False
+        stream, size = struct.unpack(">BxxxL", header)
+        payload = _recv_exactly(raw, size)
+        (err if stream == 2 and err is not None else out).feed(payload)
+        if until is not None and stream == 1 and until in out.raw():
+            return True
+        if len(payload) < size:
+            return False
 
 
 def _exit_code(api: docker.APIClient, exec_id: str) -> int:

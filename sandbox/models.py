@@ -58,6 +58,9 @@ class SandboxSpec(BaseModel):
     """Optional label value `autofix.scope`, so a reaper can be confined to its own sandboxes."""
     env: dict[str, str] = Field(default_factory=dict)
     """Environment for commands; nothing from the host environment is ever passed."""
+    workspace_tmpfs: str | None = "4g"
+    """Size cap of a RAM-backed workspace volume (fast to fill and drop; its pages count
+    against the memory limit); None keeps the workspace volume on disk."""
     output_cap_bytes: int = Field(default=30_000, gt=0)
     """Output kept per command (head and tail); the middle is cut with a marker."""
     exec_timeout_s: float = Field(default=600, gt=0)

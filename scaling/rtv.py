@@ -102,7 +102,9 @@ class Tournament:
     def _decided(self, tally: dict[str, int], remaining: int) -> bool:
         if remaining == 0:
             return True
-        return self.early_stop and is_decided(list(tally.values()), remaining, self.early_stop_risk)
+        return self.early_stop and is_decided(
+            list(tally.values()), remaining, self.early_stop_risk, self.votes
+        )
 
     async def _match(
         self, group: list[Entry], round: int, purpose: Purpose, stage: int, ranking: Ranking
@@ -117,7 +119,9 @@ class Tournament:
             remaining = self.votes - cast
             risk = self.early_stop_risk if self.early_stop else 0.0
             wave = (
-                next_wave(list(tally.values()), remaining, risk) if self.early_stop else remaining
+                next_wave(list(tally.values()), remaining, risk, self.votes)
+                if self.early_stop
+                else remaining
             )
             held: list[Reservation | None] = []
             for _ in range(wave):

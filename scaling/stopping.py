@@ -1,56 +1,110 @@
 """When a tournament match may stop collecting votes.
 
 A match is decided for certain once no distribution of the remaining votes can change its
-leader. With a risk tolerance above zero it may stop earlier: for each challenger, the chance
-that it draws level or overtakes is the Beta-binomial predictive probability under a uniform
-prior on its head-to-head share with the leader, given the votes so far. Their sum (a union
-bound, so conservative) must not exceed the tolerance.
+leader. With a risk tolerance above zero it is treated as a small Bayesian decision problem.
+Each vote goes to one candidate of a pair with a fixed chance p. Under the prior, the two are
+equally good (p = 1/2, and then either pick is fine) or one is better and wins each shuffled
+vote with chance q, for a few judge accuracies q. Stopping keeps the current leader (a level
+match goes to the evidence tie-break, which the rule assumes knows nothing); the loss is the
+posterior chance that the other candidate was the better one. Every vote is charged
+`risk / votes`, so a match gives up at most about `risk` chance of keeping the better
+candidate. Backward induction over the remaining votes gives the optimal rule: stop as soon
+as no way of continuing is expected to save more loss than its votes cost. That spends few
+votes on one-sided matches and on matches between candidates the judge cannot tell apart
+late in the match, and more on close matches whose outcome is still open.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from math import comb, exp, lgamma
+
+# Chance that the better of two candidates gets a shuffled vote, when they differ in quality.
+JUDGE_ACCURACIES = (0.6, 0.7, 0.8, 0.9)
+# Prior chance that the two candidates of a match are equally good.
+PRIOR_EQUAL = 0.5
+
+# (chance a vote goes to the leader, prior weight, +1 leader better / -1 worse / 0 equal)
+_Hypothesis = tuple[float, float, int]
 
 
-def _log_beta(a: float, b: float) -> float:
-    return lgamma(a) + lgamma(b) - lgamma(a + b)
+def _hypotheses(equal: float, accuracies: tuple[float, ...]) -> tuple[_Hypothesis, ...]:
+    share = (1 - equal) / (2 * len(accuracies))
+    found: list[_Hypothesis] = [(0.5, equal, 0)]
+    for q in accuracies:
+        found += [(q, share, 1), (1 - q, share, -1)]
+    return tuple(found)
 
 
-@lru_cache(maxsize=4096)
-def catch_up_chance(leader: int, challenger: int, remaining: int) -> float:
-    """P(challenger ends level with or ahead of leader) if all remaining votes go to the two."""
-    if challenger + remaining < leader:
-        return 0.0
-    total = 0.0
-    base = _log_beta(challenger + 1, leader + 1)
-    for x in range(remaining + 1):
-        if challenger + x >= leader + remaining - x:
-            log_p = _log_beta(x + challenger + 1, remaining - x + leader + 1) - base
-            total += comb(remaining, x) * exp(log_p)
-    return min(total, 1.0)
+def _posterior(hyps: tuple[_Hypothesis, ...], lead: int, trail: int) -> list[float]:
+    weights = [w * p**lead * (1 - p) ** trail for p, w, _ in hyps]
+    total = sum(weights)
+    return [w / total for w in weights]
 
 
-def is_decided(counts: Sequence[int], remaining: int, risk: float) -> bool:
-    """True when the current leader will (or, within `risk`, almost surely will) win the match."""
+def keep_worse_chance(lead: int, trail: int) -> float:
+    """Posterior chance that stopping at lead:trail keeps the worse of two candidates."""
+    return _stop_loss(_hypotheses(PRIOR_EQUAL, JUDGE_ACCURACIES), lead, trail)
+
+
+def _stop_loss(hyps: tuple[_Hypothesis, ...], lead: int, trail: int) -> float:
+    post = _posterior(hyps, lead, trail)
+    if lead > trail:
+        return sum(w for w, (_, _, better) in zip(post, hyps, strict=True) if better < 0)
+    # A level match goes to the tie-break, which is as likely to pick either.
+    return 0.5 * sum(w for w, (_, _, better) in zip(post, hyps, strict=True) if better != 0)
+
+
+@lru_cache(maxsize=65536)
+def _should_stop(
+    lead: int, trail: int, remaining: int, cost: float, hyps: tuple[_Hypothesis, ...]
+) -> tuple[float, bool]:
+    """(expected loss plus vote costs under the best policy, whether that policy stops now)."""
+    if lead < trail:
+        lead, trail = trail, lead
+    stop = _stop_loss(hyps, lead, trail)
+    if remaining == 0 or lead > trail + remaining:
+        return stop, True
+    post = _posterior(hyps, lead, trail)
+    to_lead = sum(w * p for w, (p, _, _) in zip(post, hyps, strict=True))
+    after_lead = _should_stop(lead + 1, trail, remaining - 1, cost, hyps)[0]
+    after_trail = _should_stop(lead, trail + 1, remaining - 1, cost, hyps)[0]
+    go_on = cost + to_lead * after_lead + (1 - to_lead) * after_trail
+    return min(stop, go_on), stop <= go_on
+
+
+def is_decided(counts: Sequence[int], remaining: int, risk: float, votes: int) -> bool:
+    """True when the match should stop: its leader is certain, or more votes are not worth it.
+
+    `votes` is the match's whole budget V (each vote costs risk / V). With several rivals the
+    leader is checked against each of them pairwise, and all of those pairs must stop.
+    """
     if not counts:
         return True
     order = sorted(counts, reverse=True)
-    leader = order[0]
-    rivals = order[1:]
-    if not rivals or leader > rivals[0] + remaining:
+    leader, rivals = order[0], order[1:]
+    if not rivals or remaining <= 0 or leader > rivals[0] + remaining:
         return True
-    if risk <= 0 or leader == rivals[0]:
+    if risk <= 0:
         return False
-    return sum(catch_up_chance(leader, c, remaining) for c in rivals) <= risk
+    hyps = _hypotheses(PRIOR_EQUAL, JUDGE_ACCURACIES)
+    cost = risk / max(votes, 1)
+    return all(_should_stop(leader, c, remaining, cost, hyps)[1] for c in rivals)
 
 
-def next_wave(counts: Sequence[int], remaining: int, risk: float) -> int:
-    """Fewest further votes that could decide the match; asking for fewer can never finish it."""
+def next_wave(counts: Sequence[int], remaining: int, risk: float, votes: int) -> int:
+    """Fewest further votes after which the match could stop; asking for fewer never stops it.
+
+    Every split of the wave between the leader and the runner-up is considered, so casting a
+    wave never skips a state where one-at-a-time voting would have stopped (for pairs).
+    """
+    order = sorted(counts, reverse=True)
     for extra in range(1, remaining + 1):
-        best = max(counts) + extra if counts else extra
-        hopeful = [best, *sorted(counts, reverse=True)[1:]]
-        if is_decided(hopeful, remaining - extra, risk):
-            return extra
+        for to_leader in range(extra + 1):
+            hopeful = list(order) or [0]
+            hopeful[0] += to_leader
+            if len(hopeful) > 1:
+                hopeful[1] += extra - to_leader
+            if is_decided(hopeful, remaining - extra, risk, votes):
+                return extra
     return remaining

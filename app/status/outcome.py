@@ -17,7 +17,7 @@ def explain_outcome(result: RunResult) -> tuple[str, list[str]]:
     advice: list[str] = []
     gates = list(result.gates)
     passed = [g for g in gates if g.passed]
-    if not result.rollouts:
+    if not result.rollouts and not gates:
         why = "No rollout ran."
     elif not gates:
         why = "No rollout produced a patch that could be tested."

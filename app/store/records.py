@@ -119,17 +119,11 @@ class VoteRecord(_Frozen):
     stage: int
     match: int = Field(description="Position of the match within its stage.")
     index: int = Field(description="Position of the vote within its match.")
-    candidates: tuple[str, ...] = Field(description="Rollout ids in the order the judge saw.")
-    choice: int | None = Field(description="Index into `candidates`; None when unusable.")
+    candidates: tuple[str, ...] = Field(description="Candidate ids in the order the judge saw.")
+    choice: str | None = Field(description="The candidate id picked; None when unusable.")
     valid: bool = True
     reason: str = ""
     usage: Usage = Field(default_factory=Usage)
-
-    @property
-    def chosen(self) -> str | None:
-        if self.choice is None or not 0 <= self.choice < len(self.candidates):
-            return None
-        return self.candidates[self.choice]
 
 
 class MatchRecord(_Frozen):
@@ -152,13 +146,16 @@ class Candidate(_Frozen):
 
     position: int = Field(description="1-based, stable: the `n` of `/autofix pick n`.")
     rollout_id: str
+    candidate_id: str | None = Field(
+        default=None, description="The distinct patch this rollout collapsed into, once known."
+    )
     round: int
     index: int
     exit_status: str
     steps: int
     cost_usd: float
     patch_sha256: str
-    has_patch: bool
+    has_patch: bool = Field(description="The patch text is stored (see `Store.get_patch`).")
     trajectory_path: str | None
     summary: RolloutSummary | None
     summary_markdown: str | None

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.store import ledger, results, runs, views
+from app.store import ledger, outcome, results, runs, views
 from app.store.engine import make_engine
 from app.store.errors import StoreError, WriteConflict
 from app.store.records import (
@@ -26,6 +26,7 @@ from app.store.records import (
     VoteRecord,
 )
 from app.store.tables import RunRow
+from scaling.result import RunResult
 from scaling.rollout import Rollout, Usage
 from scaling.summary import RolloutSummary
 
@@ -162,6 +163,22 @@ class Store:
     async def record_vote(self, run_id: int, vote: VoteRecord) -> None:
         await self._run(lambda s: results.record_vote(s, run_id, vote))
 
+    async def record_result(
+        self, run_id: int, result: RunResult, render: outcome.Render | None = None
+    ) -> None:
+        """Store a finished engine run; `render` turns a summary into the markdown kept with it."""
+        to_markdown = render or _approach
+        await self._run(lambda s: outcome.record_result(s, run_id, result, to_markdown))
+
+    async def get_result(self, run_id: int) -> RunResult | None:
+        """The RunResult stored by `record_result`, for `/autofix explain` and the dashboard."""
+
+        def work(session: Session) -> RunResult | None:
+            data = runs.run_row(session, run_id).result
+            return None if data is None else RunResult.model_validate(data)
+
+        return await self._run(work)
+
     async def list_candidates(self, run_id: int) -> list[Candidate]:
         return await self._run(lambda s: views.candidates(s, run_id))
 
@@ -173,6 +190,10 @@ class Store:
 
     async def list_votes(self, run_id: int) -> list[VoteRecord]:
         return await self._run(lambda s: views.votes(s, run_id))
+
+
+def _approach(summary: RolloutSummary) -> str:
+    return summary.approach
 
 
 def _maybe(row: RunRow | None) -> Run | None:

@@ -27,6 +27,7 @@ def candidates(session: Session, run_id: int) -> list[Candidate]:
         Candidate(
             position=position,
             rollout_id=rollout.rollout_id,
+            candidate_id=rollout.candidate_id,
             round=rollout.round,
             index=rollout.index,
             exit_status=rollout.exit_status,

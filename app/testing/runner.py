@@ -70,38 +70,50 @@ class DockerTestRunner:
     def __init__(self, plan: TestPlan, sandboxes: SandboxOpener) -> None:
         self.plan = plan
         self.sandboxes = sandboxes
+        self._runs = 0
+
+    def _next_seed(self) -> int:
+        # Each run gets its own PYTHONHASHSEED, taken in call order: repeated baseline runs
+        # differ the way separate processes do, so hash-order-dependent tests show up as
+        # flaky, and any run can be reproduced with the seed it had.
+        self._runs += 1
+        return self._runs
 
     async def baseline(self) -> TestRun:
+        seed = self._next_seed()
         async with self.sandboxes("baseline", self.plan.holdout) as sb:
-            return await self._run(sb, ())
+            return await self._run(sb, (), seed)
 
     async def candidate(self, patch: str) -> TestRun:
+        seed = self._next_seed()
         async with self.sandboxes("candidate", self.plan.holdout) as sb:
             failed = await self._apply(sb, patch)
             if failed is not None:
                 return failed
             await self._reset_protected(sb, patch)
-            return await self._run(sb, ())
+            return await self._run(sb, (), seed)
 
     async def reproduction(self, patch: str, test_files: Sequence[str]) -> TestRun:
         if not test_files:
             return TestRun(exit_code=0, parsed=True, output_tail="no test files to reproduce with")
+        seed = self._next_seed()
         async with self.sandboxes("reproduction", self.plan.holdout) as sb:
             failed = await self._apply(sb, patch, only=test_files)
             if failed is not None:
                 return failed
-            return await self._run(sb, test_files)
+            return await self._run(sb, test_files, seed)
 
     async def holdout(self, patch: str) -> TestRun:
         if not self.plan.holdout:
             return TestRun(exit_code=0, parsed=True, output_tail="no holdout paths configured")
+        seed = self._next_seed()
         async with self.sandboxes("holdout", ()) as sb:
             failed = await self._apply(sb, patch)
             if failed is not None:
                 return failed
             if self.plan.protected:
                 await sb.reset_paths(self.plan.protected)
-            return await self._run(sb, self.plan.holdout)
+            return await self._run(sb, self.plan.holdout, seed)
 
     async def _reset_protected(self, sb: RunSandbox, patch: str) -> None:
         """Maintainers' tests back to base; test modules the candidate added stay."""
@@ -126,8 +138,8 @@ class DockerTestRunner:
             output_tail="the patch does not apply to the base commit:\n" + tail(result.output),
         )
 
-    async def _run(self, sb: RunSandbox, paths: Sequence[str]) -> TestRun:
-        command = command_line(self.plan.command, paths)
+    async def _run(self, sb: RunSandbox, paths: Sequence[str], seed: int) -> TestRun:
+        command = f"export PYTHONHASHSEED={seed}; " + command_line(self.plan.command, paths)
         started = time.monotonic()
         result = await sb.exec(command, self.plan.timeout_s)
         duration = time.monotonic() - started

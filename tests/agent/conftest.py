@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import shutil
 import subprocess
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import docker.errors
 import pytest
 
 from app.agent.runner import SandboxFactory
-
 from app.llm.anthropic import AnthropicModel
 from app.llm.retry import RetryPolicy
 from sandbox import DockerSandbox, Environments, Reaper, SandboxSpec, docker_client
@@ -89,7 +89,7 @@ def docker_scope() -> Iterator[DockerScope]:
 
 
 @pytest.fixture
-def sandboxes(calc_repo: Path, docker_scope: DockerScope) -> SandboxFactory:
+def sandboxes(calc_repo: Path, docker_scope: DockerScope) -> Iterator[SandboxFactory]:
     """Real Docker sandboxes of calc_repo at HEAD, one per rollout."""
 
     def factory(rollout_id: str) -> DockerSandbox:
@@ -98,7 +98,9 @@ def sandboxes(calc_repo: Path, docker_scope: DockerScope) -> SandboxFactory:
         )
         return DockerSandbox(spec, docker_scope.client, environments=docker_scope.environments)
 
-    return factory
+    yield factory
+    # Collect leaked sandbox sockets now, so any warning about them lands on this test.
+    gc.collect()
 
 
 @pytest.fixture
@@ -118,9 +120,17 @@ class Events:
 
     def __init__(self) -> None:
         self.events: list[Event] = []
+        self._changed = asyncio.Event()
 
     def emit(self, event: Event) -> None:
         self.events.append(event)
+        self._changed.set()
+
+    async def wait_for(self, seen: Callable[[Event], bool]) -> None:
+        """Return once an event satisfying `seen` has been emitted."""
+        while not any(seen(e) for e in self.events):
+            self._changed.clear()
+            await self._changed.wait()
 
     def kinds(self) -> list[str]:
         return [e.kind for e in self.events]

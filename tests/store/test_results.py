@@ -93,7 +93,7 @@ async def test_tournament_matches_and_votes_read_back_in_order(store: Store) -> 
             match=0,
             index=i,
             candidates=pair if i % 2 == 0 else pair[::-1],
-            choice=None if i == 2 else 1 - i % 2,
+            choice=None if i == 2 else "r0-0",
             valid=i != 2,
             reason=f"vote {i}",
             usage=Usage(input_tokens=300, output_tokens=40, cost_usd=0.01, calls=1),
@@ -118,5 +118,5 @@ async def test_tournament_matches_and_votes_read_back_in_order(store: Store) -> 
     read = await store.list_votes(run_id)
     assert [v.index for v in read] == [0, 1, 2, 3]
     assert read == sorted(votes, key=lambda v: v.index)
-    assert [v.chosen for v in read] == ["r0-0", "r0-0", None, "r0-0"]
+    assert [v.choice for v in read] == ["r0-0", "r0-0", None, "r0-0"]
     assert await store.list_matches(run_id) == [match]

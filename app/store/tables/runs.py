@@ -1,0 +1,108 @@
+"""Tables about runs themselves: the run, its costs, its PRs, and webhook deliveries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.store.records import RunStatus, Trigger
+from app.store.tables.base import ACTIVE_WHERE, Base, one_of, run_fk, utcnow
+
+
+class RunRow(Base):
+    __tablename__ = "runs"
+    __table_args__ = (
+        UniqueConstraint("repo", "issue_number", "delivery_id"),
+        CheckConstraint(one_of("status", RunStatus), name="status"),
+        CheckConstraint(one_of("trigger", Trigger), name="trigger"),
+        Index("ix_runs_repo_issue_number", "repo", "issue_number"),
+        Index(
+            "ux_runs_active_issue",
+            "repo",
+            "issue_number",
+            unique=True,
+            sqlite_where=text(ACTIVE_WHERE),
+            postgresql_where=text(ACTIVE_WHERE),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    repo: Mapped[str] = mapped_column(String(200))
+    installation_id: Mapped[int] = mapped_column(BigInteger)
+    issue_number: Mapped[int]
+    trigger: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    delivery_id: Mapped[str] = mapped_column(String(100))
+    sender: Mapped[str | None] = mapped_column(String(100))
+    parent_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    feedback: Mapped[str | None] = mapped_column(Text)
+    status_comment_id: Mapped[int | None] = mapped_column(BigInteger)
+    pr_number: Mapped[int | None]
+    pr_url: Mapped[str | None] = mapped_column(String(500))
+    branch: Mapped[str | None] = mapped_column(String(255))
+    head_sha: Mapped[str | None] = mapped_column(String(64))
+    winner_rollout_id: Mapped[str | None] = mapped_column(String(100))
+    config: Mapped[dict[str, Any] | None]
+    # The engine's final RunResult as JSON (what `autofix solve` writes to result.json).
+    result: Mapped[dict[str, Any] | None] = mapped_column(deferred=True)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    input_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    output_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class CostRow(Base):
+    __tablename__ = "costs"
+    __table_args__ = (UniqueConstraint("run_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = run_fk()
+    kind: Mapped[str] = mapped_column(String(16))
+    input_tokens: Mapped[int] = mapped_column(BigInteger)
+    output_tokens: Mapped[int] = mapped_column(BigInteger)
+    cost_usd: Mapped[float] = mapped_column(Float)
+    calls: Mapped[int]
+
+
+class PullRequestRow(Base):
+    __tablename__ = "pr_links"
+    __table_args__ = (Index("ix_pr_links_repo_pr_number", "repo", "pr_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = run_fk()
+    repo: Mapped[str] = mapped_column(String(200))
+    pr_number: Mapped[int]
+    pr_url: Mapped[str] = mapped_column(String(500))
+    branch: Mapped[str] = mapped_column(String(255))
+    head_sha: Mapped[str] = mapped_column(String(64))
+    rollout_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeliveryRow(Base):
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[str] = mapped_column(String(100), unique=True)
+    event: Mapped[str] = mapped_column(String(50))
+    action: Mapped[str | None] = mapped_column(String(50))
+    repo: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
