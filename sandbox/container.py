@@ -10,13 +10,13 @@ from types import TracebackType
 
 import docker
 import docker.errors
-from docker.types import Mount
+from docker.types import LogConfig, Mount
 
 from sandbox import labels as L
 from sandbox.builder import WORKSPACE, WORKSPACE_TAR
 from sandbox.client import blocking, docker_client
 from sandbox.errors import SandboxError
-from sandbox.execution import Capture, ExecHung, run_exec
+from sandbox.execution import Capture, ExecHung, close_hijacked, read_frames, run_exec
 from sandbox.images import Environments, Prepared
 from sandbox.models import ExecResult, SandboxSpec
 from sandbox.reaper import Reaper
@@ -26,6 +26,13 @@ AGENT = "1000:1000"
 KILL_GRACE_S = 5  # timeout -k: SIGKILL this long after SIGTERM
 OUTER_GRACE_S = 15  # then the engine has this long before the container is destroyed
 
+READY = b"autofix-sandbox-ready"
+# Unpack the workspace, say so, then idle until the lifetime is over (the container then
+# stops by itself); the idle process gets a name no user command will share.
+BOOT = f"""tar -xf {WORKSPACE_TAR} -C {WORKSPACE} || exit 70
+echo {READY.decode()}
+exec -a autofix-sandbox-idle sleep "$1"
+"""
 _default_environments = Environments()
 _reaped_at_start = False
 
@@ -124,6 +131,7 @@ class DockerSandbox(WorkspaceFiles):
             nano_cpus=int(spec.limits.cpus * 1e9),
             pids_limit=spec.limits.pids,
             init=True,
+            log_config=LogConfig(type="none"),
             # Docker's copy-up only brings the image's empty, agent-owned /workspace over.
             mounts=[
                 Mount(WORKSPACE, self._volume, type="volume", no_copy=bool(spec.workspace_tmpfs))
@@ -140,7 +148,17 @@ class DockerSandbox(WorkspaceFiles):
             labels=labels,
             host_config=host_config,
         )["Id"]
-        api.start(self._container_id)
+        # Attach before start, as `docker run` does, to hear the boot script say it is ready:
+        # one connection instead of a separate exec to unpack the workspace.
+        params = {"stdout": 1, "stderr": 1, "stream": 1}
+        handle = api.attach_socket(self._container_id, params=params)
+        try:
+            api.start(self._container_id)
+            out = Capture(8000)
+            if not read_frames(handle, out, None, 120, until=READY):
+                raise SandboxError(f"the sandbox did not start: {out.text().strip()}")
+        finally:
+            close_hijacked(handle)
 
     async def close(self) -> None:
         """Remove the container and its workspace volume; safe to call more than once."""

@@ -89,8 +89,19 @@ def run_exec(
     except TimeoutError as exc:
         raise ExecHung(f"command {argv[:3]} gave no end of output in {deadline_s:.0f}s") from exc
     finally:
-        handle.close()
+        close_hijacked(handle)
     return _exit_code(api, exec_id)
+
+
+def close_hijacked(handle: Any) -> None:
+    """Close a hijacked stream: closing the file object alone leaves the socket open."""
+    response = getattr(handle, "_response", None)
+    raw = getattr(handle, "_sock", None)
+    if response is not None:
+        response.close()
+    handle.close()
+    if raw is not None:
+        raw.close()
 
 
 def read_frames(

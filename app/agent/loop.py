@@ -19,18 +19,15 @@ from app.agent.errors import (
     Submitted,
     TimeLimitReached,
 )
-from app.agent.tools import TOOLS, BashCall, SubmitCall, parse_calls
-from app.agent.trajectory import Observation, StepRecord, TrajectoryWriter
-from app.llm.base import (
-    Message,
-    Model,
-    ModelError,
-    ModelRequest,
-    ModelResponse,
-    TextBlock,
-    ToolResultBlock,
+from app.agent.messages import (
+    assistant_message,
+    correction_message,
+    observations_message,
+    step_record,
 )
-from app.prompts import render
+from app.agent.tools import TOOLS, BashCall, SubmitCall, parse_calls
+from app.agent.trajectory import Observation, TrajectoryWriter
+from app.llm.base import Message, Model, ModelError, ModelRequest, ModelResponse, TextBlock
 from scaling.rollout import ExitStatus, Usage
 
 CommandListener = Callable[[int, str], None]
@@ -103,37 +100,21 @@ class AgentLoop:
         self.steps += 1
         response = await self._query(system)
         self.usage = self.usage + response.usage
-        # Blank text blocks and empty turns make the next request invalid; drop or fill them.
-        content = tuple(
-            b for b in response.content if not isinstance(b, TextBlock) or b.text.strip()
-        ) or (TextBlock(text="(empty answer)"),)
-        self.messages.append(Message(role="assistant", content=content))
+        self.messages.append(assistant_message(response))
         try:
             calls = parse_calls(response)
         except FormatError as error:
             self._correct(response, error)
             return
         observations: list[Observation] = []
-        results: list[ToolResultBlock] = []
         out_of_time = False
         for call in calls:
-            if not isinstance(call, BashCall):
-                continue
-            observation = await self._execute(call)
-            observations.append(observation)
-            results.append(
-                ToolResultBlock(
-                    tool_use_id=call.tool_use_id,
-                    content=render("agent_observation.jinja", obs=observation),
-                    is_error=observation.exit_code != 0,
-                )
-            )
-            out_of_time = observation.timed_out and self.remaining_s() <= 0
-            if out_of_time:
-                break
+            if isinstance(call, BashCall) and not out_of_time:
+                observations.append(await self._execute(call))
+                out_of_time = observations[-1].timed_out and self.remaining_s() <= 0
         submitted = any(isinstance(call, SubmitCall) for call in calls)
-        if results:
-            self.messages.append(Message(role="user", content=tuple(results)))
+        if observations:
+            self.messages.append(observations_message(observations))
         self._record(response, observations=observations, submitted=submitted)
         if out_of_time:
             raise TimeLimitReached(f"ran for {self.limits.max_wall_s:.0f} s")
@@ -181,14 +162,7 @@ class AgentLoop:
 
     def _correct(self, response: ModelResponse, error: FormatError) -> None:
         self.format_errors += 1
-        text = render("agent_format_error.jinja", problems=error.problems)
-        blocks = response.tool_uses()
-        content: tuple[ToolResultBlock | TextBlock, ...] = (
-            tuple(ToolResultBlock(tool_use_id=b.id, content=text, is_error=True) for b in blocks)
-            if blocks
-            else (TextBlock(text=text),)
-        )
-        self.messages.append(Message(role="user", content=content))
+        self.messages.append(correction_message(response, error.problems))
         self._record(response, format_problems=error.problems)
         if self.format_errors > self.limits.max_format_errors:
             raise FormatErrorLimit(f"{self.format_errors} malformed answers: {error}")
@@ -200,19 +174,9 @@ class AgentLoop:
         format_problems: list[str] | None = None,
         submitted: bool = False,
     ) -> None:
+        elapsed = self.limits.max_wall_s - self.remaining_s()
         self.trajectory.write(
-            StepRecord(
-                step=self.steps,
-                text=response.text(),
-                tool_calls=[
-                    {"id": b.id, "name": b.name, "input": b.input, "raw_arguments": b.raw_arguments}
-                    for b in response.tool_uses()
-                ],
-                observations=observations or [],
-                format_problems=format_problems or [],
-                submitted=submitted,
-                usage=response.usage,
-                total_cost_usd=self.usage.cost_usd,
-                elapsed_s=self.limits.max_wall_s - self.remaining_s(),
+            step_record(
+                self.steps, response, self.usage, elapsed, observations, format_problems, submitted
             )
         )

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from scaling.config import Budget, EngineConfig, Estimates
 
 DEFAULT_IMAGE = "autofix-sandbox:bookworm"
-DEFAULT_MODEL = "anthropic:claude-sonnet-4-5"
+# claude-sonnet-4-5 is deprecated by the SDK (end of life 2026-11-30).
+DEFAULT_MODEL = "anthropic:claude-sonnet-4-6"
 
 
 class _Section(BaseModel):
@@ -99,12 +100,11 @@ class RepoConfig(_Section):
         """The engine's knobs; per-rollout step limits go to the rollout runner instead."""
         defaults = Estimates()
         rollout = defaults.rollout
-        # A rollout is assumed to cost at most an equal share of the budget, so a whole first
-        # round always fits; later rounds start only while real spend leaves room (fail closed).
+        # Every rollout the run may start gets an equal share of 80% of the budget (the rest is
+        # for summaries and votes); it is also the rollout's own cost cap. Fails closed.
         if self.budget.usd > 0:
-            rollout = rollout.model_copy(
-                update={"usd": min(rollout.usd, self.budget.usd / self.rollouts)}
-            )
+            share = 0.8 * self.budget.usd / (self.rollouts * self.rounds)
+            rollout = rollout.model_copy(update={"usd": min(rollout.usd, share)})
         # A rollout may take a third of the run's wall clock, leaving time for checks and votes.
         rollout = rollout.model_copy(update={"wall_s": min(rollout.wall_s, self.budget.wall_s / 3)})
         return EngineConfig(

@@ -10,6 +10,12 @@ from githubkit.retry import RetryOption
 # A POST that failed with a 5xx or a dropped connection may still have created its comment or
 # pull request; repeating it could duplicate user-visible content, so only refusals are retried.
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
+# githubkit sleeps 60 s when a retry's delay is falsy, and timedelta(0) is falsy.
+_SHORTEST = timedelta(microseconds=1)
+
+
+def _wait(seconds: float) -> timedelta:
+    return max(timedelta(seconds=seconds), _SHORTEST)
 
 
 class CappedRetry:
@@ -30,8 +36,8 @@ class CappedRetry:
             wait = exc.retry_after.total_seconds()
             if wait > self.max_wait_s:
                 return RetryOption(False)
-            return RetryOption(True, timedelta(seconds=wait))
-        backoff = timedelta(seconds=min(self.max_wait_s, self.base_s * 2**retry_count))
+            return RetryOption(True, _wait(wait))
+        backoff = _wait(min(self.max_wait_s, self.base_s * 2**retry_count))
         if isinstance(exc, RequestFailed):
             status = exc.response.status_code
             if status >= 500 and exc.request.method in _IDEMPOTENT:

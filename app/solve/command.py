@@ -45,6 +45,7 @@ def solve_main(args: argparse.Namespace, settings: Settings, console: Console | 
         f"summary.md; ${result.cost_usd:.4f}, {result.wall_s:.0f}s",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
     return EXIT[result.status]
 
@@ -62,7 +63,7 @@ async def _solve(job: SolveJob, issue: Issue, model: ClosableModel, console: Con
         except SandboxError as exc:
             raise BadInput(str(exc)) from None
         with ProgressView(console) as progress:
-            engine = make_engine(job, model, sandboxes, progress)
+            engine = make_engine(job, model, sandboxes.rollout, sandboxes, progress)
             try:
                 return await engine.run(issue)
             except Exception as exc:  # the run's boundary: report it as a failed run

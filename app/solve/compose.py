@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.agent import AgentLimits, AgentRolloutRunner
+from app.agent import AgentLimits, AgentRolloutRunner, SandboxFactory
 from app.config import RepoConfig
 from app.judge import LLMJudge
-from app.llm.base import ClosableModel
+from app.llm.base import ClosableModel, Model
 from app.llm.spec import build_model
 from app.settings import Settings
 from app.summary import LLMSummarizer
 from app.testing import DockerSandboxes, DockerTestRunner, TestPlan
+from app.testing.runner import SandboxOpener
 from scaling.engine import Engine
 from scaling.protocols import EventSink
 
@@ -55,9 +56,13 @@ def make_sandboxes(job: SolveJob, client: Any) -> DockerSandboxes:
 
 
 def make_engine(
-    job: SolveJob, model: ClosableModel, sandboxes: DockerSandboxes, events: EventSink
+    job: SolveJob,
+    model: Model,
+    rollout_sandboxes: SandboxFactory,
+    test_sandboxes: SandboxOpener,
+    events: EventSink,
 ) -> Engine:
-    """The engine over the agent runner, LLM summarizer and judge, and Docker test runs."""
+    """The engine over the agent runner, LLM summarizer and judge, and sandboxed test runs."""
     config = job.config
     engine_config = config.to_engine_config()
     limits = AgentLimits(
@@ -67,7 +72,7 @@ def make_engine(
     )
     runner = AgentRolloutRunner(
         model,
-        sandboxes.rollout,
+        rollout_sandboxes,
         job.out / "trajectories",
         limits=limits,
         test_command=config.test_command,
@@ -79,7 +84,7 @@ def make_engine(
             protected=config.protected_paths,
             timeout_s=float(config.tests.timeout_s),
         ),
-        sandboxes,
+        test_sandboxes,
     )
     summarizer = LLMSummarizer(model, test_command=config.test_command)
     return Engine(engine_config, runner, summarizer, LLMJudge(model), tests, events)

@@ -46,6 +46,8 @@ class ProgressView:
         self.rows: dict[str, _Row] = {}
         self.log: list[str] = []
         self.spent = 0.0
+        # Engine and rollout runner may both report a rollout's start and end: show each once.
+        self._seen: set[tuple[str, str]] = set()
         self.live: Live | None = None
         if console.is_terminal:
             self.live = Live(console=console, refresh_per_second=4, get_renderable=self.render)
@@ -70,6 +72,11 @@ class ProgressView:
             self.console.print(line, markup=False, highlight=False, soft_wrap=True)
 
     def _apply(self, event: Event) -> str | None:
+        if isinstance(event, RolloutStarted | RolloutFinished):
+            key = (event.kind, event.rollout_id)
+            if key in self._seen:
+                return None
+            self._seen.add(key)
         if isinstance(event, RoundStarted):
             seeds = f", refining {', '.join(event.conditioned_on)}" if event.conditioned_on else ""
             return f"round {event.round}: {event.rollouts} rollouts{seeds}"

@@ -93,11 +93,15 @@ class Store:
     async def run_for_pull_request(self, repo: str, pr_number: int) -> Run | None:
         return await self._run(lambda s: _maybe(runs.run_for_pull_request(s, repo, pr_number)))
 
-    async def list_runs(self, *, repo: str | None = None, limit: int = 50) -> list[Run]:
-        """Newest first, for the dashboard."""
+    async def list_runs(
+        self, *, repo: str | None = None, status: RunStatus | None = None, limit: int = 50
+    ) -> list[Run]:
+        """Newest first, for the dashboard and crash recovery."""
         query = select(RunRow).order_by(RunRow.id.desc()).limit(limit)
         if repo is not None:
             query = query.where(RunRow.repo == repo)
+        if status is not None:
+            query = query.where(RunRow.status == status)
         return await self._run(lambda s: [runs.to_run(row) for row in s.scalars(query)])
 
     async def transition(

@@ -13,10 +13,11 @@ from app.agent import AgentLimits, AgentRolloutRunner, read_trajectory
 from app.agent.runner import SandboxFactory
 from app.agent.trajectory import EndRecord, StartRecord, StepRecord
 from app.llm.anthropic import AnthropicModel
+from sandbox import DockerSandbox, SandboxSpec
 from scaling.events import RolloutStep
 from scaling.issue import Issue
 from scaling.rollout import RolloutRequest
-from tests.agent.conftest import Events, git
+from tests.agent.conftest import DockerScope, Events, git
 from tests.fakes.anthropic_server import FakeAnthropic, api_error, bash, submit
 
 pytestmark = [
@@ -177,3 +178,28 @@ async def test_a_cancelled_rollout_leaves_its_trajectory(
     assert [r.step for r in records if isinstance(r, StepRecord)] == [1]
     assert isinstance(records[-1], EndRecord)
     assert records[-1].exit_status == "error" and records[-1].error == "the rollout was cancelled"
+
+
+async def test_a_sandbox_that_cannot_start_gives_an_error_rollout(
+    fake_anthropic: FakeAnthropic,
+    model: AnthropicModel,
+    calc_repo: Path,
+    docker_scope: DockerScope,
+    events: Events,
+    tmp_path: Path,
+) -> None:
+    def missing_commit(rollout_id: str) -> DockerSandbox:
+        spec = SandboxSpec(
+            repo=calc_repo, commit="f" * 40, run_id=rollout_id, scope=docker_scope.name
+        )
+        return DockerSandbox(spec, docker_scope.client)
+
+    request = RolloutRequest(rollout_id="r0-4", round=0, index=4)
+    rollout = await runner(model, missing_commit, tmp_path).run(request, ISSUE, events)
+
+    assert rollout.exit_status == "error" and rollout.steps == 0 and rollout.patch == ""
+    assert rollout.error and "CommitNotFound" in rollout.error
+    assert fake_anthropic.requests == []
+    assert events.kinds() == ["rollout_started", "rollout_finished"]
+    [end] = read_trajectory(Path(str(rollout.trajectory_path)))
+    assert isinstance(end, EndRecord) and end.exit_status == "error"

@@ -20,7 +20,7 @@ def test_empty_file_gives_the_documented_defaults() -> None:
     assert config == RepoConfig()
     assert (config.label, config.model, config.rollouts, config.rounds) == (
         "autofix",
-        "anthropic:claude-sonnet-4-5",
+        "anthropic:claude-sonnet-4-6",
         4,
         2,
     )

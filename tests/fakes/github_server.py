@@ -52,7 +52,7 @@ class Failure:
     status: int
     times: int
     headers: dict[str, str] = field(default_factory=dict)
-    body: Json = field(default_factory=dict)
+    body: Json | list[Any] = field(default_factory=dict)
 
 
 class FakeGitHub:
@@ -196,7 +196,7 @@ class FakeGitHub:
         status: int = 500,
         times: int = 1,
         headers: dict[str, str] | None = None,
-        body: Json | None = None,
+        body: Json | list[Any] | None = None,
     ) -> None:
         """Answer the next `times` matching API requests (path under the API root) with `status`."""
         self._failures.append(
@@ -206,7 +206,7 @@ class FakeGitHub:
                 status,
                 times,
                 headers or {},
-                body or {"message": "Server Error"},
+                {"message": "Server Error"} if body is None else body,
             )
         )
 

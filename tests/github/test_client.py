@@ -13,6 +13,7 @@ from tests.fakes.github_fixtures import FakeClock, fake_settings
 from tests.fakes.github_server import FakeGitHub
 
 
+@pytest.mark.timeout(30)  # a retry sleeping GitHub's default 60 s fails here
 async def test_server_errors_are_retried_a_bounded_number_of_times(
     fake_github: FakeGitHub, app_keys: tuple[str, str]
 ) -> None:
@@ -27,6 +28,7 @@ async def test_server_errors_are_retried_a_bounded_number_of_times(
     assert len([r for r in fake_github.api_requests("GET") if r.path == "/repos/octo/calc"]) == 3
 
 
+@pytest.mark.timeout(30)  # a retry sleeping GitHub's default 60 s fails here
 async def test_a_passing_retry_returns_the_answer(
     fake_github: FakeGitHub, github_clients: GitHubClients
 ) -> None:
@@ -62,6 +64,7 @@ async def test_long_secondary_rate_limits_fail_fast(
         await GitHubRepo(github_clients, 1, "octo", "calc").create_comment(1, "hello")
 
 
+@pytest.mark.timeout(30)  # a retry sleeping GitHub's default 60 s fails here
 async def test_short_secondary_rate_limits_are_waited_out(
     fake_github: FakeGitHub, github_clients: GitHubClients
 ) -> None:

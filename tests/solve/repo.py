@@ -36,12 +36,12 @@ WRONG_MEDIAN = FIXED_MEDIAN.replace(
     "    if values == [1, 2, 3, 4]:\n        return 2.5\n",
 )
 
-NEW_TEST = '''from calc import median
+NEW_TEST = """from calc import median
 
 
 def test_median_even_count():
     assert median([1, 2, 3, 4]) == 2.5
-'''
+"""
 
 
 def git(repo: Path, *args: str) -> str:

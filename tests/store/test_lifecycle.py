@@ -92,6 +92,9 @@ async def test_new_run_allowed_once_the_previous_one_finished(store: Store) -> N
     again = await store.create_run(new_run(delivery="b"))
     assert again.outcome == "created"
     assert (await store.latest_run(REPO, 7)) == again.run
+    assert [r.id for r in await store.list_runs(status="cancelled")] == [old.id]
+    assert [r.id for r in await store.list_runs(repo=REPO)] == [again.run.id, old.id]
+    assert await store.list_runs(repo="octo/other") == []
 
 
 async def test_status_comment_and_pull_request_are_remembered(store: Store) -> None:

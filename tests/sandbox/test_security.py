@@ -1,0 +1,62 @@
+"""Hardening: no network, no capabilities, no root, bounded processes and memory, no history."""
+
+from __future__ import annotations
+
+import subprocess
+
+import docker
+import pytest
+
+from sandbox import DockerSandbox, Environments, Limits, SandboxSpec
+
+pytestmark = pytest.mark.docker
+
+
+async def test_sandbox_is_locked_down(
+    spec: SandboxSpec, client: docker.DockerClient, environments: Environments
+) -> None:
+    async with DockerSandbox(spec, client, environments=environments) as sb:
+        interfaces = await sb.exec("tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '")
+        caps = await sb.exec("grep -E '^Cap(Eff|Prm|Bnd)' /proc/self/status")
+        who = await sb.exec("id -u; id -g; grep NoNewPrivs /proc/self/status")
+        info = client.api.inspect_container(sb.container_id)
+    assert interfaces.output.split() == ["lo"]
+    for line in caps.output.splitlines():
+        assert line.split()[1] == "0000000000000000", line
+    assert who.output.split() == ["1000", "1000", "NoNewPrivs:", "1"]
+    labels = info["Config"]["Labels"]
+    assert labels["autofix.managed"] == "true"
+    assert labels["autofix.run_id"] == spec.run_id
+    assert int(labels["autofix.expires_at"]) > 0
+    assert labels["autofix.scope"] == spec.scope
+    assert info["HostConfig"]["PidsLimit"] == spec.limits.pids
+
+
+async def test_hidden_paths_are_absent_from_files_and_history(
+    spec: SandboxSpec, client: docker.DockerClient, environments: Environments
+) -> None:
+    async with DockerSandbox(spec, client, environments=environments) as sb:
+        listing = await sb.exec("ls -a tests; git rev-list --all --count; git remote -v")
+        paths = await sb.exec("git rev-list --all --objects | grep -c holdout")
+        blobs = await sb.exec("git cat-file --batch-all-objects --batch | grep -c holdout-canary")
+        image = await sb.exec("grep -rl holdout-canary /opt /workspace; echo done")
+    assert listing.output.split() == [".", "..", "test_stats.py", "1"]
+    assert paths.output.strip() == "0"
+    assert blobs.output.strip() == "0"
+    assert image.output.split() == ["done"]
+
+
+async def test_fork_bomb_and_memory_hog_are_contained(
+    spec: SandboxSpec, client: docker.DockerClient, environments: Environments
+) -> None:
+    tight = spec.model_copy(update={"limits": Limits(memory="256m", cpus=0.5, pids=64)})
+    async with DockerSandbox(tight, client, environments=environments) as sb:
+        bomb = await sb.exec("bomb() { bomb | bomb & }; bomb; sleep 5", timeout=8)
+        hog = await sb.exec("python3 -c 'x = bytearray(1 << 30); print(len(x))'", timeout=60)
+        after = await sb.exec("echo alive", timeout=30)
+    assert bomb.exit_code != 0 or bomb.timed_out
+    assert hog.exit_code != 0 and str(1 << 30) not in hog.output
+    assert after.output.strip() == "alive"
+    host = subprocess.run(["sh", "-c", "echo host-ok"], capture_output=True, text=True, timeout=30)
+    assert host.stdout.strip() == "host-ok"
+    assert client.ping()
