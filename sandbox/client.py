@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 import docker
@@ -33,6 +35,13 @@ async def blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 def docker_client(base_url: str | None = None, *, timeout: int = 120) -> docker.DockerClient:
     """Connect to the Docker engine (DOCKER_HOST or the default socket) and check it answers."""
+    where = base_url or os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+    if where.startswith("unix://") and not Path(where.removeprefix("unix://")).exists():
+        # Checked up front: docker-py leaks the socket of a failed unix connect.
+        raise DockerUnavailable(
+            f"Docker engine not reachable: {where} does not exist; {START_HINT}"
+        )
+    client: docker.DockerClient | None = None
     try:
         if base_url is None:
             client = docker.DockerClient.from_env(
@@ -43,7 +52,8 @@ def docker_client(base_url: str | None = None, *, timeout: int = 120) -> docker.
         client.ping()
     # requests' connection errors are OSErrors; docker-py does not wrap them.
     except (docker.errors.DockerException, OSError) as exc:
-        where = base_url or "the default Docker socket"
+        if client is not None:
+            client.close()
         raise DockerUnavailable(
             f"Docker engine not reachable at {where} ({exc}); {START_HINT}"
         ) from exc

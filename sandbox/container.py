@@ -7,6 +7,7 @@ import contextlib
 import secrets
 import time
 from types import TracebackType
+from typing import Any
 
 import docker
 import docker.errors
@@ -27,11 +28,18 @@ KILL_GRACE_S = 5  # timeout -k: SIGKILL this long after SIGTERM
 OUTER_GRACE_S = 15  # then the engine has this long before the container is destroyed
 
 READY = b"autofix-sandbox-ready"
+REAPED = b"autofix-sandbox-reaped"
 # Unpack the workspace, say so, then idle until the lifetime is over (the container then
-# stops by itself); the idle process gets a name no user command will share.
+# stops by itself). On SIGUSR1 this resident shell, which needs no fork to do it, kills
+# every other process of the agent: the way to stop a timed-out command for good, even a
+# fork bomb that has used up the pids limit.
 BOOT = f"""tar -xf {WORKSPACE_TAR} -C {WORKSPACE} || exit 70
+end=$((EPOCHSECONDS + $1))
+trap 'kill -KILL -1 2>/dev/null; kill -KILL -1 2>/dev/null; echo {REAPED.decode()}' USR1
 echo {READY.decode()}
-exec -a autofix-sandbox-idle sleep "$1"
+while [ "$EPOCHSECONDS" -lt "$end" ]; do
+  (exec -a autofix-sandbox-idle sleep $((end - EPOCHSECONDS))) & wait $!
+done
 """
 _default_environments = Environments()
 _reaped_at_start = False
@@ -59,6 +67,7 @@ class DockerSandbox(WorkspaceFiles):
         self._volume: str | None = None
         self._prepared: Prepared | None = None
         self._closed = False
+        self._boot: Any = None  # the boot shell's output stream, kept open while we run
 
     @property
     def container_id(self) -> str:
@@ -151,14 +160,19 @@ class DockerSandbox(WorkspaceFiles):
         # Attach before start, as `docker run` does, to hear the boot script say it is ready:
         # one connection instead of a separate exec to unpack the workspace.
         params = {"stdout": 1, "stderr": 1, "stream": 1}
-        handle = api.attach_socket(self._container_id, params=params)
-        try:
-            api.start(self._container_id)
-            out = Capture(8000)
-            if not read_frames(handle, out, None, 120, until=READY):
-                raise SandboxError(f"the sandbox did not start: {out.text().strip()}")
-        finally:
-            close_hijacked(handle)
+        self._boot = api.attach_socket(self._container_id, params=params)
+        api.start(self._container_id)
+        out = Capture(8000)
+        if not read_frames(self._boot, out, None, 120, until=READY):
+            raise SandboxError(f"the sandbox did not start: {out.text().strip()}")
+
+    def _kill_strays(self) -> None:
+        """Have the resident shell kill every agent process, and wait until it has."""
+        if self._boot is None:
+            return
+        self.client.api.kill(self.container_id, signal="SIGUSR1")
+        if not read_frames(self._boot, Capture(8000), None, 30, until=REAPED):
+            raise SandboxError("the sandbox did not confirm that the timed-out command ended")
 
     async def close(self) -> None:
         """Remove the container and its workspace volume; safe to call more than once."""
@@ -170,6 +184,9 @@ class DockerSandbox(WorkspaceFiles):
 
     def _remove(self) -> None:
         api = self.client.api
+        if self._boot is not None:
+            close_hijacked(self._boot)
+            self._boot = None
         for fn, arg, kwargs in (
             (api.remove_container, self._container_id, {"force": True, "v": True}),
             (api.remove_volume, self._volume, {"force": True}),
@@ -210,7 +227,9 @@ class DockerSandbox(WorkspaceFiles):
     ) -> ExecResult:
         """Run `bash -lc command` in /workspace as the agent user; output merged and capped."""
         limit = timeout if timeout is not None else self.spec.exec_timeout_s
-        argv = ["timeout", "-k", str(KILL_GRACE_S), f"{limit:g}s", "bash", "-lc", command]
+        # One pipe for both streams keeps their lines in the order they were written.
+        merged = ["bash", "-c", 'exec 2>&1; exec bash -lc "$1"', "sandbox", command]
+        argv = ["timeout", "-k", str(KILL_GRACE_S), f"{limit:g}s", *merged]
         cwd = WORKSPACE if workdir is None else f"{WORKSPACE}/{safe_relative(workdir)}"
         out = Capture(self.spec.output_cap_bytes)
         started = time.monotonic()
@@ -221,10 +240,15 @@ class DockerSandbox(WorkspaceFiles):
         except ExecHung:
             code = 137
         elapsed = time.monotonic() - started
+        timed_out = (code in (124, 137) and elapsed >= limit) or self._closed
+        if timed_out and not self._closed:
+            # Children that escaped the signal to the command's process group must not
+            # live on into the next command.
+            await blocking(self._kill_strays)
         return ExecResult(
             exit_code=code,
             output=out.text(),
             truncated_bytes=out.truncated,
-            timed_out=(code in (124, 137) and elapsed >= limit) or self._closed,
+            timed_out=timed_out,
             duration_s=elapsed,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from scaling.candidates import Candidate, dedupe
 from scaling.checks import Checks
@@ -16,7 +16,7 @@ from scaling.ledger import Ledger
 from scaling.protocols import EventSink, Judge, RolloutRunner, Summarizer, TestRunner
 from scaling.report import build_result, status_of
 from scaling.result import BaselineRecord, RunResult
-from scaling.rollout import Rollout
+from scaling.rollout import Rollout, RolloutRequest
 from scaling.rtv import Purpose, Ranking, Tournament
 from scaling.state import RunState
 from scaling.summary import RolloutSummary
@@ -47,32 +47,63 @@ class Engine:
         self.events = events
         self.clock = clock
 
-    async def run(self, issue: Issue) -> RunResult:
-        """Everything the run decided; failures inside it are recorded, not raised."""
+    async def run(
+        self,
+        issue: Issue,
+        seeds: Sequence[RolloutSummary] = (),
+        feedback: str | None = None,
+    ) -> RunResult:
+        """Everything the run decided; failures inside it are recorded, not raised.
+
+        `seeds` condition round 0 as a previous round's best summaries would (a refinement of
+        an earlier run); `feedback` from the maintainer reaches every rollout of the run.
+        """
         state = RunState(ledger=Ledger(self.config.budget, self.clock), sink=self.events)
-        await _Run(self, state, issue).go()
+        runner = self.runner if feedback is None else _WithFeedback(self.runner, feedback)
+        await _Run(self, state, issue, runner, tuple(seeds)).go()
         result = build_result(state, self.config.strategy, state.ledger.elapsed())
         winner = state.winner.id if state.winner else None
         self.events.emit(RunFinished(status=status_of(state), winner=winner))
         return result
 
 
+class _WithFeedback:
+    """Hands the maintainer's feedback to every rollout request."""
+
+    def __init__(self, inner: RolloutRunner, feedback: str) -> None:
+        self.inner = inner
+        self.feedback = feedback
+
+    async def run(self, request: RolloutRequest, issue: Issue, events: EventSink) -> Rollout:
+        return await self.inner.run(
+            request.model_copy(update={"feedback": self.feedback}), issue, events
+        )
+
+
 class _Run:
     """One run's control flow; state lives in RunState."""
 
-    def __init__(self, engine: Engine, state: RunState, issue: Issue) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        state: RunState,
+        issue: Issue,
+        runner: RolloutRunner,
+        seeds: tuple[RolloutSummary, ...],
+    ) -> None:
         self.config = engine.config
         self.engine = engine
         self.state = state
         self.issue = issue
-        self.generation = Generation(engine.config, engine.runner, engine.summarizer, state)
+        self.seeds = seeds
+        self.generation = Generation(engine.config, runner, engine.summarizer, state)
         self.checks = Checks(engine.tests, state, engine.config.baseline_runs)
 
     async def go(self) -> None:
         config = self.config
         rounds = config.rounds if config.strategy == "rtv" else 1
         count = 1 if config.strategy == "single" else config.rollouts
-        prior: tuple[RolloutSummary, ...] = ()
+        prior = self.seeds
         baseline_task = asyncio.create_task(self.checks.baseline())
         baseline: BaselineRecord | None = None
         for round in range(rounds):
@@ -114,6 +145,11 @@ class _Run:
             passers = [by_id[i] for i in ranking.order]
         self.state.orders.append(tuple(c.id for c in passers))
         for candidate in passers:
+            # Budgets fail closed: a holdout the clock cannot cover is skipped, so nothing wins.
+            why = self.state.ledger.refusal(self.config.estimates.tests)
+            if why is not None:
+                self.state.skip(f"holdout of {candidate.id}", why)
+                return False
             if (await self.checks.holdout(candidate)).passed:
                 self.state.winner = candidate
                 return True

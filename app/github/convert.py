@@ -102,3 +102,14 @@ def pull_info(pr: PullRequest | PullRequestSimple) -> PullRequestInfo:
         draft=pr.draft is True,
         state=pr.state,
     )
+
+
+# GitHub refuses bodies over 65536 characters; leave room for the truncation note.
+_MAX_BODY = 65_000
+
+
+def fit(text: str, limit: int = _MAX_BODY) -> str:
+    """`text` cut to GitHub's size limit, saying so when it was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 60] + "\n\n… (truncated: GitHub limits a body to 65536 characters)"

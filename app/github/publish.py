@@ -24,6 +24,9 @@ class PublishRequest(BaseModel):
     draft: bool = True
     base: str | None = None
     """Target branch; None means the repository's default branch."""
+    base_sha: str | None = None
+    """The commit the patch was made against; the branch is built on it when given, so a
+    target branch that moved on since the run started does not stop publishing."""
     commit_message: str | None = None
     author_name: str = "autofix[bot]"
     author_email: str = "autofix[bot]@users.noreply.github.com"
@@ -90,6 +93,11 @@ async def _push(git: Git, clone_url: str, base: str, request: PublishRequest) ->
         clone_url,
         str(git.workdir),
     )
+    if request.base_sha:
+        head = (await git.run("rev-parse", "HEAD")).strip()
+        if head != request.base_sha:
+            await git.run("fetch", "--quiet", "--no-tags", "--depth=1", "origin", request.base_sha)
+            await git.run("checkout", "--quiet", "--detach", request.base_sha)
     await _apply(git, request.patch, base)
     tree = (await git.run("write-tree")).strip()
     remote = (await git.run("ls-remote", "origin", branch_ref)).split()

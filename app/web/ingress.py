@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
+from app.web.enqueue import DeliveryQueue
 from app.web.metrics import WebMetrics
 from app.web.payloads import Envelope
 from app.web.routing import route
@@ -19,8 +20,6 @@ from app.web.signature import verify_signature
 
 log = logging.getLogger(__name__)
 
-# GitHub lets maintainers redeliver for days; keep the marker longer than that.
-DEDUPE_TTL_S = 5 * 24 * 3600
 HANDLE_JOB = "handle_trigger"
 
 
@@ -33,6 +32,7 @@ def build_router(
 ) -> APIRouter:
     """The webhook route bound to its dependencies."""
     router = APIRouter()
+    deliveries = DeliveryQueue(queue)
 
     @router.post("/webhook")
     async def webhook(request: Request) -> Response:
@@ -62,28 +62,21 @@ def build_router(
         plan = route(event, delivery, envelope, allowed_bots)
         if plan is None:
             return 202, "ignored"
-        seen_key = f"autofix:delivery:{delivery}"
         try:
-            if not await queue.set(seen_key, "1", ex=DEDUPE_TTL_S, nx=True):
-                return 200, "duplicate"
-        except (RedisError, OSError):
-            log.exception("delivery %s: redis unavailable", delivery)
-            return 503, "queue_unavailable"
-        try:
-            await queue.enqueue_job(
+            accepted = await deliveries.accept(
+                delivery,
                 HANDLE_JOB,
                 plan.trigger.model_dump(mode="json"),
-                _job_id=plan.job_id,
-                _defer_by=plan.defer_s or None,
+                job_id=plan.job_id,
+                defer_s=plan.defer_s,
+                note=plan.note,
             )
         except (RedisError, OSError):
-            log.exception("delivery %s: enqueue failed", delivery)
-            # Unmark so GitHub's redelivery is not mistaken for a duplicate.
-            try:
-                await queue.delete(seen_key)
-            except (RedisError, OSError):
-                log.exception("delivery %s: could not unmark", delivery)
+            # Nothing was marked seen (one atomic script), so GitHub's redelivery goes through.
+            log.exception("delivery %s: redis unavailable", delivery)
             return 503, "queue_unavailable"
-        return 202, "queued"
+        if accepted == "duplicate":
+            return 200, "duplicate"
+        return 202, accepted
 
     return router

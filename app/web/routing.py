@@ -21,6 +21,13 @@ class Plan(BaseModel):
     trigger: Trigger
     job_id: str
     defer_s: float = 0.0
+    note: str = ""
+    """Text kept with the job for the worker (a review's body), batched across deliveries."""
+
+
+def review_job_id(repo: str, pr: int, review_id: int) -> str:
+    """One job per review: its submission and its comments' deliveries all land in it."""
+    return f"review:{repo}:{pr}:{review_id}"
 
 
 def is_ignored_sender(sender: Account | None, allowed_bots: frozenset[str]) -> bool:
@@ -78,14 +85,14 @@ def route(event: str, delivery: str, env: Envelope, allowed_bots: frozenset[str]
     if pr is None or pr.head is None or not pr.head.ref.startswith(BRANCH_PREFIX):
         return None
     review_id: int | None = None
-    text = ""
+    note = ""
     if event == "pull_request_review" and env.action == "submitted" and env.review:
-        review_id, text = env.review.id, env.review.body or ""
+        if (env.review.state or "").lower() == "approved":
+            return None  # an approval asks for nothing to change
+        review_id, note = env.review.id, (env.review.body or "").strip()
     elif event == "pull_request_review_comment" and env.action == "created" and env.comment:
+        # The worker lists the review's comments through the API once the batch is due.
         review_id = env.comment.pull_request_review_id
-        text = env.comment.body or ""
-        if parse_command(text) is not None:
-            text = ""
     if review_id is None:
         return None
     trigger = Trigger.model_validate(
@@ -96,8 +103,7 @@ def route(event: str, delivery: str, env: Envelope, allowed_bots: frozenset[str]
             "title": pr.title,
             "on_pull_request": True,
             "review_id": review_id,
-            "text": text,
         }
     )
-    job_id = f"review:{repo.full_name}:{pr.number}:{review_id}"
-    return Plan(trigger=trigger, job_id=job_id, defer_s=REVIEW_BATCH_S)
+    job_id = review_job_id(repo.full_name, pr.number, review_id)
+    return Plan(trigger=trigger, job_id=job_id, defer_s=REVIEW_BATCH_S, note=note)

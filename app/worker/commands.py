@@ -45,7 +45,7 @@ async def run_command(
         if outcome == "idle":
             await _say(deps, repo, trigger, "Nothing is running for this issue.")
         return outcome
-    result = await deps.results.load(run.id) if run else None
+    result = await deps.store.get_result(run.id) if run else None
     if run is None or result is None:
         await _say(deps, repo, trigger, "No finished autofix run for this issue yet.")
         return "ignored"

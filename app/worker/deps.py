@@ -12,7 +12,6 @@ from app.config import RepoConfig
 from app.status.tracker import RunTracker
 from app.store.records import PullRequestLink, Run
 from app.worker.ports import RepoApi
-from app.worker.results import ResultArchive
 from app.worker.signals import RunSignals
 from app.worker.store_port import RunStorePort
 from scaling.issue import Issue
@@ -53,7 +52,6 @@ class WorkerDeps:
     executor: Executor
     publisher: Publisher
     reaper: Reaper
-    results: ResultArchive
     status_interval_s: float = 3.0
 
     @property

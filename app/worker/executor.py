@@ -17,7 +17,6 @@ from app.store.records import Run
 from app.testing import DockerSandboxes
 from app.worker.adapters import run_scope
 from app.worker.ports import RepoApi
-from app.worker.results import ResultArchive
 from app.worker.store_port import RunStorePort
 from sandbox.container import DockerSandbox
 from sandbox.models import SandboxSpec
@@ -25,6 +24,7 @@ from scaling.issue import Issue
 from scaling.protocols import EventSink, RolloutRunner
 from scaling.result import RunResult
 from scaling.rollout import Rollout, RolloutRequest
+from scaling.summary import RolloutSummary
 
 
 class ScopedSandboxes(DockerSandboxes):
@@ -53,14 +53,14 @@ class RecordingRunner:
         return rollout
 
 
-def refinement_issue(issue: Issue, feedback: str | None, previous: RunResult | None) -> Issue:
-    """The issue plus the maintainer's feedback and the previous winner's approach."""
-    extra: list[str] = []
-    if previous is not None and previous.summary is not None:
-        extra.append(f"The previous attempt's approach: {previous.summary.approach}")
-    if feedback:
-        extra.append(f"Maintainer feedback on the previous attempt (address it):\n{feedback}")
-    return issue.model_copy(update={"comments": (*issue.comments, *extra)}) if extra else issue
+async def refinement_seeds(store: RunStorePort, run: Run) -> tuple[RolloutSummary, ...]:
+    """What a refinement starts from: the summary of the winner its parent run published."""
+    if run.parent_run_id is None or run.trigger not in ("refine", "review"):
+        return ()
+    previous = await store.get_result(run.parent_run_id)
+    if previous is None or previous.summary is None:
+        return ()
+    return (previous.summary,)
 
 
 class EngineExecutor:
@@ -70,13 +70,11 @@ class EngineExecutor:
         self,
         settings: Settings,
         store: RunStorePort,
-        results: ResultArchive,
         scope_prefix: str,
         docker: Any = None,
     ) -> None:
         self.settings = settings
         self.store = store
-        self.results = results
         self.scope_prefix = scope_prefix
         self.docker = docker
 
@@ -91,9 +89,7 @@ class EngineExecutor:
             commit = await self._clone(repo, checkout)
             files = await asyncio.to_thread(RepoFiles.from_git, checkout, commit)
             config = resolve_defaults(config, files, CONFIG_PATH)
-            if run.parent_run_id is not None and (run.feedback or run.trigger == "refine"):
-                previous = await self.results.load(run.parent_run_id)
-                issue = refinement_issue(issue, run.feedback, previous)
+            seeds = await refinement_seeds(self.store, run)
             job = SolveJob(checkout, commit, config, config.model, run_dir, str(run.id))
             model = make_model(job.model_spec, self.settings)
             try:
@@ -108,9 +104,9 @@ class EngineExecutor:
                     command_timeout_s=float(config.tests.timeout_s),
                     scope=run_scope(self.scope_prefix, str(run.id)),
                 )
-                engine = make_engine(job, model, sandboxes, tracker)
+                engine = make_engine(job, model, sandboxes.rollout, sandboxes, tracker)
                 engine.runner = RecordingRunner(engine.runner, self.store, run.id)
-                return await engine.run(issue)
+                return await engine.run(issue, seeds=seeds, feedback=run.feedback)
             finally:
                 await model.aclose()
         finally:

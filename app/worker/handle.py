@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
+from app.commands import parse_command
 from app.config import ConfigError
+from app.github.models import ReviewCommentInfo
 from app.status.render import render_help, render_notice
+from app.web.enqueue import notes_key
+from app.web.routing import review_job_id
 from app.worker.commands import run_command
 from app.worker.deps import WorkerDeps, deps_of
 from app.worker.notices import notify_once
@@ -68,14 +73,15 @@ async def _acknowledge(repo: RepoApi, trigger: Trigger) -> None:
 
 
 async def _review(deps: WorkerDeps, repo: RepoApi, trigger: Trigger) -> str:
-    """A review on autofix's PR: its body and comments become feedback for a refinement."""
+    """A review on autofix's PR: its body and its (unresolved) comments seed a refinement."""
     run = await deps.store.run_for_pull_request(repo_name(repo), trigger.number)
     if run is None or trigger.review_id is None:
         return "ignored"
+    job_id = review_job_id(repo_name(repo), trigger.number, trigger.review_id)
+    notes = [_text(n) for n in await deps.redis.lrange(notes_key(job_id), 0, -1)]
     comments = await repo.list_review_comments(trigger.number, trigger.review_id)
-    parts = [trigger.text.strip()] if trigger.text.strip() else []
-    parts += [f"{c.path}:{c.line or ''} {c.body}".strip() for c in comments if c.body.strip()]
-    if not parts:
+    feedback = review_feedback(notes, comments)
+    if not feedback:
         return "ignored"
     try:
         config = await fetch_config(repo)
@@ -83,8 +89,25 @@ async def _review(deps: WorkerDeps, repo: RepoApi, trigger: Trigger) -> str:
         return "bad_config"
     issue_trigger = trigger.model_copy(update={"number": run.issue_number})
     return await start_run(
-        deps, repo, issue_trigger, config, "review", parent=run, feedback="\n".join(parts)
+        deps, repo, issue_trigger, config, "review", parent=run, feedback=feedback
     )
+
+
+def review_feedback(notes: Sequence[str], comments: Sequence[ReviewCommentInfo]) -> str:
+    """The review's body, then each inline comment with the line it is attached to."""
+    parts = [n.strip() for n in notes if n.strip()]
+    inline = [
+        f"- `{c.path}`{f' line {c.line}' if c.line else ''}: {c.body.strip()}"
+        for c in comments
+        if c.body.strip() and parse_command(c.body) is None
+    ]
+    if inline:
+        parts.append("Unresolved review comments:\n" + "\n".join(inline))
+    return "\n\n".join(parts)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def repo_name(repo: RepoApi) -> str:

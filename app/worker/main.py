@@ -12,7 +12,6 @@ from app.store import Store, migrate
 from app.worker.adapters import GitHubPublisher, GitHubRepos, RunReaper
 from app.worker.deps import WorkerDeps
 from app.worker.executor import EngineExecutor
-from app.worker.results import FileResults
 from app.worker.settings import DepsFactory, build_worker
 from sandbox.client import docker_client
 from sandbox.reaper import Reaper
@@ -28,15 +27,13 @@ def deps_factory(settings: Settings, scope_prefix: str = SCOPE_PREFIX) -> DepsFa
         migrate(settings.database_url)
         store = Store.open(settings.database_url)
         clients = GitHubClients(settings.github())
-        results = FileResults(settings.work_dir / "results")
         return WorkerDeps(
             redis=redis,
             store=store,
             repo_for=GitHubRepos(clients),
-            executor=EngineExecutor(settings, store, results, scope_prefix),
+            executor=EngineExecutor(settings, store, scope_prefix),
             publisher=GitHubPublisher(),
             reaper=RunReaper(Reaper(docker_client()), scope_prefix),
-            results=results,
         )
 
     return make

@@ -11,7 +11,7 @@ from app.worker.deps import WorkerDeps
 
 log = logging.getLogger(__name__)
 
-# Runs older than the newest RECENT are past any job timeout and long settled.
+# More running runs than this at once would be a fleet far beyond one sweep's 120 s anyway.
 RECENT = 500
 ADVICE = "Comment `/autofix retry` to start a new run."
 
@@ -19,9 +19,7 @@ ADVICE = "Comment `/autofix retry` to start a new run."
 async def recover_orphans(deps: WorkerDeps) -> list[int]:
     """Fail every running run whose heartbeat stopped; edit its status comment; reap it."""
     recovered: list[int] = []
-    for run in await deps.store.list_runs(limit=RECENT):
-        if run.status != "running":
-            continue
+    for run in await deps.store.list_runs(status="running", limit=RECENT):
         if await deps.signals.is_alive(run.id):
             continue  # another worker is still on it
         try:

@@ -16,7 +16,7 @@ async def refresh_status(ctx: dict[str, Any], run_id: int) -> str:
     run = await deps.store.get_run(run_id)
     if run.active:
         return "live"
-    result = await deps.results.load(run_id)
+    result = await deps.store.get_result(run_id)
     tracker = RunTracker(issue=run.issue_number, phase="done", pr_url=run.pr_url)
     if run.status in ("failed", "cancelled", "superseded"):
         tracker.phase = "cancelled" if run.status == "cancelled" else "failed"

@@ -12,6 +12,7 @@ from app.status.outcome import explain_outcome
 from app.status.tracker import RunTracker
 from app.store.errors import InvalidTransition
 from app.store.records import Run
+from app.summary.markdown import render_markdown
 from app.worker.deps import WorkerDeps, deps_of
 from app.worker.issue import writers_issue
 from app.worker.ports import RepoApi
@@ -79,7 +80,7 @@ async def _execute(
             tracker.touch()
             await _finish(deps, run.id, "cancelled", error=cancelled.result())
             return "cancelled"
-    await deps.results.save(run.id, result)
+    await deps.store.record_result(run.id, result, render_markdown)
     tracker.spend_usd = result.cost_usd
     if result.status == "resolved" and result.winner is not None and result.patch:
         tracker.phase = "publishing"

@@ -29,7 +29,6 @@ class Trigger(BaseModel):
     comment_id: int | None = None
     command: Command | None = None
     review_id: int | None = None
-    text: str = ""
 
     @property
     def repo(self) -> str:

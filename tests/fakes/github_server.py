@@ -10,7 +10,7 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse, Response
 from tests.fakes.git_http import run_http_backend
 from tests.fakes.github_examples import Shapes
 from tests.fakes.github_routes import FakeError, build_router, error_response
-from tests.fakes.github_state import FakeRepo, GitHubState, init_bare
+from tests.fakes.github_state import FakeRepo, GitHubState, commit_files, init_bare
 
 Json = dict[str, Any]
 
@@ -133,7 +133,7 @@ class FakeGitHub:
         owner: str,
         name: str,
         *,
-        files: dict[str, str | bytes] | None = None,
+        files: Mapping[str, str | bytes] | None = None,
         from_path: Path | None = None,
         default_branch: str = "main",
         private: bool = False,
@@ -153,6 +153,12 @@ class FakeGitHub:
         repo = FakeRepo(owner, name, installation_id, bare, data)
         self.state.repos[repo.full_name] = repo
         return repo
+
+    def advance_branch(
+        self, owner: str, name: str, branch: str, files: Mapping[str, str | bytes]
+    ) -> str:
+        """Commit `files` on top of `branch` (as a maintainer's push would); returns the sha."""
+        return commit_files(self._repo(owner, name).bare, branch, files)
 
     def add_issue(
         self,

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,13 +82,17 @@ class FakeRepo:
         ).stdout
         return data, sha
 
+    def last_commit(self, ref: str, fmt: str = "%H") -> str:
+        """`git log -1 --format=FMT REF` in the bare repository."""
+        return git("log", "-1", f"--format={fmt}", ref, cwd=self.bare).strip()
+
     def changed_files(self, base: str, head: str) -> list[str]:
         out = git("diff", "--name-only", f"{base}...{head}", cwd=self.bare)
         return out.split()
 
 
 def init_bare(
-    bare: Path, branch: str, files: dict[str, str | bytes] | None, from_path: Path | None
+    bare: Path, branch: str, files: Mapping[str, str | bytes] | None, from_path: Path | None
 ) -> None:
     """Create `bare` holding one commit of `files` (or a copy of `from_path`) on `branch`."""
     with tempfile.TemporaryDirectory(prefix="fake-github-seed-") as tmp:
@@ -110,6 +115,24 @@ def init_bare(
         git("clone", "--quiet", "--bare", str(work), str(bare), cwd=work)
     git("config", "http.receivepack", "true", cwd=bare)
     git("config", "uploadpack.allowAnySHA1InWant", "true", cwd=bare)
+
+
+def commit_files(bare: Path, branch: str, files: Mapping[str, str | bytes]) -> str:
+    """Commit `files` on top of `branch` in `bare` through a scratch clone; returns the sha."""
+    with tempfile.TemporaryDirectory(prefix="fake-github-push-") as tmp:
+        work = Path(tmp) / "w"
+        git("clone", "--quiet", f"--branch={branch}", str(bare), str(work), cwd=Path(tmp))
+        for rel, content in files.items():
+            target = work / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content)
+        git("add", "-A", cwd=work)
+        git("commit", "--quiet", "-m", "Maintainer change", cwd=work)
+        git("push", "--quiet", "origin", f"HEAD:refs/heads/{branch}", cwd=work)
+        return git("rev-parse", "HEAD", cwd=work).strip()
 
 
 @dataclass

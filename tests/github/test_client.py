@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from githubkit.exception import RequestFailed, SecondaryRateLimitExceeded
 
-from app.github import GitHubClients, GitHubRepo, GitHubSettings, GitHubSettingsError, api_version
+from app.github import (
+    GitHubClients,
+    GitHubRepo,
+    GitHubSettings,
+    GitHubSettingsError,
+    PublishRequest,
+    api_version,
+    publish,
+)
 from tests.fakes.github_fixtures import FakeClock, fake_settings
 from tests.fakes.github_server import FakeGitHub
 
@@ -94,7 +103,7 @@ async def test_writes_of_one_installation_are_spaced(
     writes = [r.at for r in fake.api_requests("POST") if r.path.endswith("/comments")]
     reads = fake.api_requests("GET")
     assert len(writes) == 4
-    assert all(b - a >= 1.0 for a, b in zip(writes, writes[1:], strict=False))
+    assert all(b - a >= 1.0 for a, b in itertools.pairwise(writes))
     assert writes[-1] - writes[0] == pytest.approx(3.0)
     assert len(reads) == 4  # reads are not paced: no sleep was added for them
     assert sum(clock.sleeps) == pytest.approx(3.0)
@@ -107,12 +116,21 @@ async def test_ghes_base_url_works_and_pins_the_api_version(
         fake.add_repo("corp", "tool", files={".github/autofix.yml": "rollouts: 1\n"})
         fake.add_issue("corp", "tool", "Crash")
         assert fake.api_url.endswith("/api/v3")
+        patch = (
+            "diff --git a/fix.txt b/fix.txt\nnew file mode 100644\n--- /dev/null\n"
+            "+++ b/fix.txt\n@@ -0,0 +1 @@\n+fixed\n"
+        )
         async with GitHubClients(fake_settings(fake, app_keys[0])) as clients:
             repo = GitHubRepo(clients, 1, "corp", "tool")
             config = await repo.get_config_file()
             await repo.upsert_status_comment(1, "r1", "working")
+            result = await publish(
+                repo, PublishRequest(issue_number=1, issue_title="Crash", patch=patch, body="b")
+            )
+        pushed = fake.file_at("corp", "tool", "autofix/issue-1", "fix.txt")
 
     assert config is not None and config.text == "rollouts: 1\n"
+    assert (result.pr_created, pushed) == (True, "fixed\n")
     versions = {r.api_version for r in fake.api_requests()}
     assert versions == {"2022-11-28"}
     assert any(r.path.startswith("/app/installations/") for r in fake.api_requests("POST"))

@@ -36,12 +36,18 @@ def test_an_ordinary_patch_passes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "culprit"),
     [
-        ("mkdir -p .github/workflows; echo x > .github/workflows/ci.yml", ".github/workflows/ci.yml"),
+        (
+            "mkdir -p .github/workflows; echo x > .github/workflows/ci.yml",
+            ".github/workflows/ci.yml",
+        ),
         ("mkdir -p .github; echo 'rollouts: 99' > .github/autofix.yml", ".github/autofix.yml"),
         ("ln -s ../../etc/passwd src/pw", "src/pw"),
         ("ln -s /etc/passwd pw", "pw"),
         ("ln -s .git/config cfg", "cfg"),
-        ("mkdir -p .github/workflows; git mv src/a.py .github/workflows/x.yml", ".github/workflows/x.yml"),
+        (
+            "mkdir -p .github/workflows; git mv src/a.py .github/workflows/x.yml",
+            ".github/workflows/x.yml",
+        ),
     ],
 )
 def test_real_diffs_touching_forbidden_paths_are_rejected(

@@ -12,7 +12,7 @@ from tests.fakes.github_server import FakeGitHub
 
 FILES = {"calc/stats.py": "def median(xs):\n    return sorted(xs)[len(xs) // 2]\n"}
 FIX_1 = "def median(xs):\n    s = sorted(xs)\n    return s[len(s) // 2]\n"
-FIX_2 = "def median(xs):\n    s = sorted(xs)\n    n = len(s)\n    return (s[n // 2] + s[~(n // 2)]) / 2\n"
+FIX_2 = "def median(xs):\n    s = sorted(xs)\n    n = len(s)\n    return (s[n // 2] + s[~(n // 2)]) / 2\n"  # noqa: E501
 GIT_ENV = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "PATH": "/usr/bin:/bin"}
 
 
@@ -63,15 +63,16 @@ async def test_publish_pushes_the_branch_and_opens_a_draft(
         "main",
     )
     assert (result.pr_number, result.pr_created, result.pushed) == (pr["number"], True, True)
+    fetched = await repo.get_pull_request(result.pr_number)
+    assert (fetched.head_ref, fetched.head_sha, fetched.draft) == (
+        "autofix/issue-1",
+        result.head_sha,
+        True,
+    )
+    assert result.pr_url == fetched.html_url
     assert fake_github.branches("octo", "calc")["autofix/issue-1"] == result.head_sha
     assert fake_github.file_at("octo", "calc", "autofix/issue-1", "calc/stats.py") == FIX_1
-    author = subprocess.run(
-        ["git", "log", "-1", "--format=%an <%ae>|%s", "autofix/issue-1"],
-        cwd=fake_github.state.repos["octo/calc"].bare,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    author = fake_github.state.repos["octo/calc"].last_commit("autofix/issue-1", "%an <%ae>|%s")
     assert author == "autofix[bot] <autofix[bot]@users.noreply.github.com>|Fix #1: Median is wrong"
 
 
@@ -160,6 +161,27 @@ async def test_a_stale_patch_fails_without_showing_the_token(
 
     assert token not in str(caught.value)
     assert fake_github.pulls("octo", "calc") == []
+
+
+async def test_patch_is_built_on_the_commit_it_was_made_for(
+    fake_github: FakeGitHub, repo: GitHubRepo, tmp_path: Path
+) -> None:
+    hosted = fake_github.state.repos["octo/calc"]
+    base_sha = hosted.last_commit("main")
+    patch = diff_of(tmp_path, {"calc/stats.py": FIX_1})
+    fake_github.advance_branch("octo", "calc", "main", {"calc/stats.py": "# rewritten\n"})
+
+    result = await publish(
+        repo,
+        PublishRequest(
+            issue_number=1, issue_title="Median", patch=patch, body="b", base_sha=base_sha
+        ),
+    )
+
+    assert hosted.last_commit(result.head_sha, "%P") == base_sha
+    assert fake_github.file_at("octo", "calc", "autofix/issue-1", "calc/stats.py") == FIX_1
+    with pytest.raises(GitError, match="no longer applies"):
+        await publish(repo, request(patch))
 
 
 def test_git_over_http_needs_a_live_installation_token(

@@ -37,7 +37,9 @@ async def test_write_roles_may_trigger_and_readers_may_not(
     fake_github.set_permission("tri", "triage")
     repo = repo_of(github_clients)
 
-    allowed = {u: await repo.can_trigger(u) for u in ["wendy", "mo", "ada", "rita", "tri", "nobody"]}
+    allowed = {
+        u: await repo.can_trigger(u) for u in ["wendy", "mo", "ada", "rita", "tri", "nobody"]
+    }
 
     assert allowed == {
         "wendy": True,
@@ -75,7 +77,9 @@ async def test_config_falls_back_to_the_owners_dot_github_repository(
     assert (found.text, found.source) == ("votes: 4\n", "octo/.github:autofix.yml")
 
 
-async def test_missing_config_is_none(fake_github: FakeGitHub, github_clients: GitHubClients) -> None:
+async def test_missing_config_is_none(
+    fake_github: FakeGitHub, github_clients: GitHubClients
+) -> None:
     fake_github.add_repo("octo", "calc", files={"README.md": "x\n"})
 
     assert await repo_of(github_clients).get_config_file() is None

@@ -75,7 +75,9 @@ async def test_deleted_status_comment_is_posted_again(
     ]
 
 
-async def test_eyes_reaction_on_issue_and_comment(fake_github: FakeGitHub, repo: GitHubRepo) -> None:
+async def test_eyes_reaction_on_issue_and_comment(
+    fake_github: FakeGitHub, repo: GitHubRepo
+) -> None:
     comment = await repo.create_comment(1, "/autofix retry")
 
     await repo.react_to_issue(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -43,10 +44,9 @@ def remove_scope(client: docker.DockerClient, scope: str) -> None:
         api.remove_volume(volume["Name"], force=True)
     images = api.images(filters={"label": f"{IMAGE_SCOPE}={scope}"})
     for image in sorted(images, key=lambda i: i["Created"], reverse=True):
-        try:
+        # A child image may have taken it along already, or it is still in use.
+        with contextlib.suppress(docker.errors.APIError):
             api.remove_image(image["Id"], force=True)
-        except docker.errors.APIError:
-            pass  # a child image went first and took it along, or it is still in use
 
 
 @pytest.fixture(scope="session")

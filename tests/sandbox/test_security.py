@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
+import asyncio
+from asyncio.subprocess import PIPE
 
 import docker
 import pytest
@@ -51,12 +52,15 @@ async def test_fork_bomb_and_memory_hog_are_contained(
 ) -> None:
     tight = spec.model_copy(update={"limits": Limits(memory="256m", cpus=0.5, pids=64)})
     async with DockerSandbox(tight, client, environments=environments) as sb:
-        bomb = await sb.exec("bomb() { bomb | bomb & }; bomb; sleep 5", timeout=8)
+        bomb = await sb.exec("bomb() { bomb | bomb & }; bomb; sleep 60", timeout=8)
         hog = await sb.exec("python3 -c 'x = bytearray(1 << 30); print(len(x))'", timeout=60)
-        after = await sb.exec("echo alive", timeout=30)
-    assert bomb.exit_code != 0 or bomb.timed_out
+        after = await sb.exec("echo alive; ps -e --no-headers | wc -l", timeout=30)
+    assert bomb.timed_out
+    assert "Resource temporarily unavailable" in bomb.output  # the pids limit held
     assert hog.exit_code != 0 and str(1 << 30) not in hog.output
-    assert after.output.strip() == "alive"
-    host = subprocess.run(["sh", "-c", "echo host-ok"], capture_output=True, text=True, timeout=30)
-    assert host.stdout.strip() == "host-ok"
+    alive, processes = after.output.split()
+    assert alive == "alive" and int(processes) < 10  # the bomb is gone
+    host = await asyncio.create_subprocess_exec("sh", "-c", "echo host-ok", stdout=PIPE)
+    stdout, _ = await host.communicate()
+    assert stdout.strip() == b"host-ok"
     assert client.ping()

@@ -1,0 +1,81 @@
+"""The one pull request per issue branch: found, created, or updated in place."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from githubkit.exception import RequestFailed
+from githubkit_schemas.latest.models import PullRequestSimple
+
+from app.github.convert import fit, pull_info
+from app.github.errors import GitHubError, error_message, status_of
+from app.github.models import PullRequestInfo
+from app.github.reads import RepoReads
+
+
+class RepoPulls(RepoReads):
+    """Pull request operations of `GitHubRepo`."""
+
+    async def find_pull_request(self, head_branch: str) -> PullRequestInfo | None:
+        """The open pull request from this repository's `head_branch`, if any."""
+        response = await self._gh.rest.pulls.async_list(
+            self.owner, self.name, state="open", head=f"{self.owner}:{head_branch}", per_page=100
+        )
+        # `list` in the generated client's annotations is shadowed by its method of that name.
+        for pr in cast("list[PullRequestSimple]", response.parsed_data):
+            if pr.head.ref == head_branch:
+                return pull_info(pr)
+        return None
+
+    async def ensure_pull_request(
+        self, *, head_branch: str, base: str, title: str, body: str, draft: bool = True
+    ) -> tuple[PullRequestInfo, bool]:
+        """Open the branch's pull request, or update the open one; returns (pr, created)."""
+        existing = await self.find_pull_request(head_branch)
+        if existing is None:
+            try:
+                return await self._create_pull(head_branch, base, title, body, draft), True
+            except RequestFailed as exc:
+                if status_of(exc) != 422 or "already exists" not in error_message(exc):
+                    raise
+            existing = await self.find_pull_request(head_branch)
+            if existing is None:
+                raise GitHubError(
+                    f"GitHub reports a pull request for {head_branch} in {self.full_name} "
+                    "that autofix cannot see; close it or delete the branch, then retry"
+                )
+        return await self._update_pull(existing, title, body), False
+
+    async def _create_pull(
+        self, head: str, base: str, title: str, body: str, draft: bool
+    ) -> PullRequestInfo:
+        pulls = self._gh.rest.pulls
+        try:
+            response = await pulls.async_create(
+                self.owner,
+                self.name,
+                head=head,
+                base=base,
+                title=title,
+                body=fit(body),
+                draft=draft,
+            )
+        except RequestFailed as exc:
+            # Repositories on plans without draft pull requests refuse them: open a ready one.
+            if not draft or status_of(exc) != 422 or "draft" not in error_message(exc).lower():
+                raise
+            response = await pulls.async_create(
+                self.owner, self.name, head=head, base=base, title=title, body=fit(body)
+            )
+        return pull_info(response.parsed_data)
+
+    async def _update_pull(self, pr: PullRequestInfo, title: str, body: str) -> PullRequestInfo:
+        response = await self._gh.rest.pulls.async_update(
+            self.owner, self.name, pr.number, title=title, body=fit(body)
+        )
+        return pull_info(response.parsed_data)
+
+    async def get_pull_request(self, number: int) -> PullRequestInfo:
+        """A pull request by number (e.g. to map a comment on autofix's PR to its branch)."""
+        response = await self._gh.rest.pulls.async_get(self.owner, self.name, number)
+        return pull_info(response.parsed_data)
