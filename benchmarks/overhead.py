@@ -159,6 +159,8 @@ def timed_opener(sandboxes: DockerSandboxes, clock: Intervals) -> Any:
 
 
 class NullSink:
+    """Drops progress events (a benchmark has no one to show them to)."""
+
     def emit(self, event: Event) -> None:
         pass
 

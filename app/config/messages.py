@@ -22,10 +22,14 @@ def explain(exc: ValidationError, schema: Schema, lines: dict[Path, int], source
         if error["type"] == "extra_forbidden":
             found.append((line, _unknown_key(path, schema, where)))
             continue
-        allowed = describe(_at(schema, path), schema)
         name = f"`{dotted(path)}`" if path else "the file"
         if not path:
             where = f"({source})"
+        if error["type"] == "value_error":  # our own validators explain themselves
+            reason = str(error["msg"]).removeprefix("Value error, ")
+            found.append((line, f"{name} {where}: {reason}"))
+            continue
+        allowed = describe(_at(schema, path), schema)
         found.append((line, f"{name} {where} must be {allowed}, got {_shown(error['input'])}"))
     return [message for _, message in sorted(found, key=lambda item: item[0])]
 

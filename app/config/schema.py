@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scaling.config import Budget, EngineConfig, Estimates
 
@@ -95,6 +95,18 @@ class RepoConfig(_Section):
     tests: TestsConfig = Field(default_factory=TestsConfig)
     budget: BudgetConfig = Field(default_factory=BudgetConfig)
     pr: PrConfig = Field(default_factory=PrConfig)
+
+    @field_validator("model")
+    @classmethod
+    def _known_model_spec(cls, value: str) -> str:
+        from app.llm.base import ModelConfigError
+        from app.llm.spec import parse_model_spec
+
+        try:
+            parse_model_spec(value)
+        except ModelConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     def to_engine_config(self) -> EngineConfig:
         """The engine's knobs; per-rollout step limits go to the rollout runner instead."""

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from githubkit import GitHub
 from githubkit.auth import AppAuthStrategy
+from githubkit.cache import MemCacheStrategy
 from githubkit.throttling import LocalThrottler
 
 from app.github.pacing import Clock, Sleep, WritePacer
@@ -54,6 +55,7 @@ class GitHubClients:
         self._clock = clock
         self._sleep = sleep
         self.transport = SharedTransport()
+        self._cache = MemCacheStrategy()
         self.app = GitHub(
             AppAuthStrategy(settings.app_id, settings.private_key.get_secret_value()),
             **self._common(LocalThrottler(10)),
@@ -78,6 +80,8 @@ class GitHubClients:
             "timeout": s.timeout_s,
             "user_agent": s.user_agent,
             "http_cache": False,
+            # githubkit's default cache is process-wide; the App JWT must follow this App's key.
+            "cache_strategy": self._cache,
             "auto_retry": CappedRetry(
                 max_attempts=s.max_attempts, max_wait_s=s.max_retry_wait_s, base_s=s.retry_base_s
             ),

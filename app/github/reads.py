@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+from githubkit.exception import RequestFailed
 from githubkit.rest.paginator import Paginator
 from githubkit.utils import UNSET
 from githubkit_schemas.latest.models import ContentFile, IssueComment, ReviewComment
@@ -22,7 +23,9 @@ from app.github.models import (
 )
 
 CONFIG_PATH = ".github/autofix.yml"
-_PERMISSIONS: frozenset[str] = frozenset({"admin", "maintain", "write", "triage", "read", "none"})
+_PERMISSIONS: dict[str, Permission] = {
+    p: p for p in ("admin", "maintain", "write", "triage", "read", "none")
+}
 
 
 class RepoReads:
@@ -72,7 +75,7 @@ class RepoReads:
             response = await self._gh.rest.repos.async_get_collaborator_permission_level(
                 self.owner, self.name, username
             )
-        except Exception as exc:
+        except RequestFailed as exc:
             if status_of(exc) == 404:
                 return "none"
             raise
@@ -81,7 +84,7 @@ class RepoReads:
         # fall back to their base permission.
         for level in (data.role_name, data.permission):
             if level in _PERMISSIONS:
-                return level  # type: ignore[return-value]
+                return _PERMISSIONS[level]
         return "none"
 
     async def can_trigger(self, username: str) -> bool:
@@ -96,7 +99,7 @@ class RepoReads:
             response = await self._gh.rest.repos.async_get_content(
                 self.owner, repo or self.name, path, ref=ref if ref else UNSET
             )
-        except Exception as exc:
+        except RequestFailed as exc:
             # 403 as well: the owner's .github repository may be outside this installation.
             if status_of(exc) in (403, 404):
                 return None

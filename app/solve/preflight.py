@@ -112,9 +112,10 @@ def check_image(client: object, image: str) -> None:
     try:
         client.images.get(image)  # type: ignore[attr-defined]
     except docker.errors.ImageNotFound:
-        if image == DEFAULT_IMAGE:
+        if image.split(":")[0] == DEFAULT_IMAGE.split(":")[0]:
+            build = BUILD_BASE if image == DEFAULT_IMAGE else f"{BUILD_BASE} {image}"
             raise BadInput(
-                f"sandbox image {image} not found: build it with {BUILD_BASE} (about a minute)"
+                f"sandbox image {image} not found: run {build} to build it (about a minute)"
             ) from None
         raise BadInput(
             f"sandbox image {image} not found: `docker pull {image}` or build it, "

@@ -126,10 +126,10 @@ class DockerTestRunner:
 
     async def _apply(self, sb: RunSandbox, patch: str, only: Sequence[str] = ()) -> TestRun | None:
         """Apply the patch (or only its changes to `only`); a failure becomes a failed run."""
-        if not patch.strip():
-            return None
         if only:
             patch = restrict_patch(patch, only)
+        if not patch.strip():
+            return None
         result = await sb.apply(patch)
         if result.exit_code == 0:
             return None

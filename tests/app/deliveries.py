@@ -65,7 +65,8 @@ class Deliveries:
     def _pull(self, data: Json, pr: Json) -> Json:
         data["pull_request"]["number"] = pr["number"]
         data["pull_request"]["title"] = pr["title"]
-        data["pull_request"]["head"]["ref"] = pr["head"]["ref"]
+        head = pr["head"]  # the fake keeps the branch name; the API shape nests it
+        data["pull_request"]["head"]["ref"] = head if isinstance(head, str) else head["ref"]
         return data
 
     def review(self, pr: Json, review_id: int, body: str, sender: str = "alice") -> Json:

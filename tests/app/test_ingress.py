@@ -191,3 +191,42 @@ async def test_real_payloads_are_accepted(redis_url: str, name: str) -> None:
             "/webhook", content=body, headers=_headers(body, event, str(uuid.uuid4()))
         )
     assert reply.status_code == 202
+
+
+def _on_autofix_pr(name: str, review_id: int) -> dict[str, object]:
+    data = load_example(name)
+    data["pull_request"]["head"]["ref"] = "autofix/issue-7"
+    data["pull_request"]["number"] = 8
+    if "review" in data:
+        data["review"].update(id=review_id, body="Please simplify.", state="changes_requested")
+    else:
+        data["comment"]["pull_request_review_id"] = review_id
+    return data
+
+
+async def test_a_review_and_its_comments_become_one_deferred_job_with_the_body(
+    redis_url: str,
+) -> None:
+    review_id = int(uuid.uuid4().int % 10**9)
+    events = [
+        ("pull_request_review_comment", "pull_request_review_comment.created.0.json"),
+        ("pull_request_review", "pull_request_review.submitted.0.json"),
+        ("pull_request_review_comment", "pull_request_review_comment.created.0.json"),
+    ]
+    outcomes = []
+    async with _client(_app(redis_url)) as client:
+        for event, name in events:
+            body = json.dumps(_on_autofix_pr(name, review_id)).encode()
+            headers = _headers(body, event, str(uuid.uuid4()))
+            outcomes.append((await client.post("/webhook", content=body, headers=headers)).json())
+    assert [o["outcome"] for o in outcomes] == ["queued", "batched", "batched"]
+    repo = load_example("pull_request_review.submitted.0.json")["repository"]["full_name"]
+    job_id = f"review:{repo}:8:{review_id}"
+    client2 = aioredis.Redis.from_url(redis_url)
+    try:
+        score = await client2.zscore("arq:queue", job_id)
+        notes = await client2.lrange(f"autofix:notes:{job_id}", 0, -1)
+    finally:
+        await client2.aclose()
+    assert score is not None, "one job for the whole review"
+    assert notes == [b"Please simplify."], "the review body waits for the job"

@@ -125,10 +125,19 @@ def test_unreachable_docker_engine(
 def test_missing_sandbox_image_says_how_to_build_it(
     workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (workdir / "img.yml").write_text("sandbox:\n  image: autofix-sandbox:missing-for-test\n")
+    monkeypatch.setenv("AUTOFIX_SANDBOX_IMAGE", "autofix-sandbox:missing-for-test")
+    code, err = run(solve(), capsys)
+    assert code == 2
+    assert "autofix-sandbox:missing-for-test not found: run deploy/sandbox/build-base.sh" in err
+
+
+@pytest.mark.docker
+def test_missing_configured_image_says_how_to_get_it(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "img.yml").write_text("sandbox:\n  image: example.org/ci/python:missing\n")
     code, err = run(solve("--config", "img.yml"), capsys)
-    assert code == 2 and "autofix-sandbox:missing-for-test not found" in err
-    monkeypatch.setenv("AUTOFIX_SANDBOX_IMAGE", "autofix-sandbox:bookworm")
+    assert code == 2 and "docker pull example.org/ci/python:missing" in err
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -143,3 +152,14 @@ def test_services_refuse_to_start_without_their_settings(
         monkeypatch.delenv(name, raising=False)
     assert main(["worker"]) == 2
     assert "AUTOFIX_WEBHOOK_SECRET is not set" in capsys.readouterr().err
+
+
+@pytest.mark.docker
+def test_failing_setup_command_is_reported_before_any_model_call(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "setup.yml").write_text("sandbox:\n  setup:\n    - echo broken-setup; exit 3\n")
+    code, err = run(solve("--config", "setup.yml"), capsys)
+    assert code == 2
+    assert "sandbox setup command" in err and "sandbox.setup" in err and "broken-setup" in err
+    assert not (workdir / "out").exists()

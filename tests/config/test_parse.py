@@ -69,7 +69,7 @@ pr:
 
 
 def test_bad_integer_names_key_line_and_range() -> None:
-    assert problems("label: autofix\nmodel: m\nrollouts: many\n") == [
+    assert problems("label: autofix\nmodel: claude-opus-4-6\nrollouts: many\n") == [
         f"`rollouts` on line 3 of {SOURCE} must be an integer between 1 and 64, got 'many'"
     ]
 
@@ -97,6 +97,12 @@ def test_quoted_number_is_not_silently_coerced() -> None:
 def test_each_kind_of_bad_value_names_key_and_line(text: str, expected: str) -> None:
     (message,) = problems(text)
     assert message.startswith(expected.format(src=SOURCE)), message
+
+
+def test_unusable_model_spec_is_explained() -> None:
+    (message,) = problems("rollouts: 2\nmodel: gpt-5\n")
+    assert message.startswith(f"`model` on line 2 of {SOURCE}: model spec 'gpt-5' is invalid")
+    assert "openai:MODEL@URL" in message
 
 
 def test_unknown_key_suggests_the_close_one() -> None:

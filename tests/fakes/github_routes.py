@@ -56,7 +56,7 @@ def build_router(fake: FakeGitHub) -> APIRouter:
     shapes = fake.shapes
 
     def repo_for(request: Request, owner: str, name: str) -> FakeRepo:
-        installation_id = fake.authenticate_installation(request)
+        installation_id = fake.auth.authenticate_installation(request)
         repo = s.repo(owner, name)
         if repo is None or repo.installation_id != installation_id:
             raise FakeError(404, "Not Found")
@@ -70,13 +70,13 @@ def build_router(fake: FakeGitHub) -> APIRouter:
 
     @r.post("/app/installations/{installation_id}/access_tokens", status_code=201)
     async def mint_token(installation_id: int, request: Request) -> Json:
-        fake.authenticate_app(request)
-        token, expires_at = fake.mint_token(installation_id)
+        fake.auth.authenticate_app(request)
+        token, expires_at = fake.auth.mint_token(installation_id)
         return shapes.installation_token(token, expires_at)
 
     @r.get("/repos/{owner}/{name}/installation")
     async def repo_installation(owner: str, name: str, request: Request) -> Json:
-        fake.authenticate_app(request)
+        fake.auth.authenticate_app(request)
         repo = s.repo(owner, name)
         if repo is None:
             raise FakeError(404, "Not Found")
@@ -197,14 +197,19 @@ def build_router(fake: FakeGitHub) -> APIRouter:
     return r
 
 
+def render_pull(fake: FakeGitHub, repo: FakeRepo, pr: Json) -> Json:
+    """A stored pull request as the API returns it, head and base shas read from git."""
+    head = repo.ref_sha(f"refs/heads/{pr['head']}") or "0" * 40
+    base = repo.ref_sha(f"refs/heads/{pr['base']}") or "0" * 40
+    return fake.shapes.pull(repo.data, pr["number"], pr, head, base)
+
+
 def fake_pulls(r: APIRouter, fake: FakeGitHub, repo_for: Any) -> None:
     """Pull request endpoints: list (head/base/state filters), get, create (422s), update."""
     s = fake.state
 
     def render(repo: FakeRepo, pr: Json) -> Json:
-        head = repo.ref_sha(f"refs/heads/{pr['head']}") or pr.get("last_head_sha", "0" * 40)
-        base = repo.ref_sha(f"refs/heads/{pr['base']}") or "0" * 40
-        return fake.shapes.pull(repo.data, pr["number"], pr, head, base)
+        return render_pull(fake, repo, pr)
 
     @r.get("/repos/{owner}/{name}/pulls")
     async def list_pulls(owner: str, name: str, request: Request) -> Response:

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
-import secrets
 import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import jwt
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from tests.fakes.git_http import run_http_backend
+from tests.fakes.github_auth import FakeAuth
 from tests.fakes.github_examples import Shapes
-from tests.fakes.github_routes import FakeError, build_router, error_response
+from tests.fakes.github_routes import FakeError, build_router, error_response, render_pull
 from tests.fakes.github_state import FakeRepo, GitHubState, commit_files, init_bare
 
 Json = dict[str, Any]
@@ -73,9 +69,7 @@ class FakeGitHub:
         self.git_root = root / "git"
         self.git_root.mkdir(parents=True, exist_ok=True)
         self.app_id = app_id
-        self.app_public_key = app_public_key
         self.clock = clock
-        self.token_ttl_s = token_ttl_s
         self.drafts_supported = True
         self.max_per_page = 100
         """GitHub caps pages at 100 items; tests lower this to exercise pagination cheaply."""
@@ -87,6 +81,7 @@ class FakeGitHub:
         self.api_url = self.git_url + self.api_prefix
         self.shapes = Shapes(self.api_url, self.git_url)
         self.state = GitHubState()
+        self.auth = FakeAuth(self.state, app_id, app_public_key, token_ttl_s)
         self.bot_user = self.shapes.user(bot_login, bot=True, user_id=9_000_001)
         self.requests: list[RecordedRequest] = []
         self._failures: list[Failure] = []
@@ -230,13 +225,21 @@ class FakeGitHub:
         """Revoke every installation token (as an App reinstall would)."""
         self.state.tokens.clear()
 
+    def mint_token(self, installation_id: int) -> tuple[str, str]:
+        """A fresh installation token and its expiry, as the App would be given."""
+        return self.auth.mint_token(installation_id)
+
     # --- inspection ----------------------------------------------------------------------------
     def comments(self, owner: str, name: str, number: int) -> list[Json]:
         return self.state.issue_comments(f"{owner}/{name}", number)
 
     def pulls(self, owner: str, name: str) -> list[Json]:
+        """The repository's pull requests as the API shows them (`head.ref`, `draft`, ...)."""
+        repo = self._repo(owner, name)
         return [
-            pr for (full, _), pr in sorted(self.state.pulls.items()) if full == f"{owner}/{name}"
+            render_pull(self, repo, pr)
+            for (full, _), pr in sorted(self.state.pulls.items())
+            if full == repo.full_name
         ]
 
     def reactions(self) -> list[tuple[tuple[str, int], str]]:
@@ -262,52 +265,6 @@ class FakeGitHub:
         if repo is None:
             raise KeyError(f"{owner}/{name} is not hosted by the fake")
         return repo
-
-    # --- authentication --------------------------------------------------------------------------
-    def authenticate_app(self, request: Request) -> None:
-        scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or credential.count(".") != 2:
-            raise FakeError(401, "A JSON web token could not be decoded")
-        try:
-            if self.app_public_key:
-                claims = jwt.decode(credential, self.app_public_key, algorithms=["RS256"])
-            else:
-                claims = jwt.decode(credential, options={"verify_signature": False})
-        except jwt.PyJWTError as exc:
-            raise FakeError(401, f"A JSON web token could not be decoded: {exc}") from None
-        if str(claims.get("iss")) != str(self.app_id):
-            raise FakeError(401, "'Issuer' claim ('iss') must be the App's id")
-
-    def mint_token(self, installation_id: int) -> tuple[str, str]:
-        token = "ghs_" + secrets.token_hex(18)
-        expires = time.time() + self.token_ttl_s
-        self.state.tokens[token] = (installation_id, expires)
-        return token, datetime.fromtimestamp(int(expires), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-    def _installation_of(self, token: str) -> int | None:
-        found = self.state.tokens.get(token)
-        if found is None or found[1] <= time.time():
-            return None
-        return found[0]
-
-    def authenticate_installation(self, request: Request) -> int:
-        scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-        installation = (
-            self._installation_of(credential) if scheme.lower() in ("token", "bearer") else None
-        )
-        if installation is None:
-            raise FakeError(401, "Bad credentials")
-        return installation
-
-    def _git_installation(self, request: Request) -> int | None:
-        scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        try:
-            _, _, password = base64.b64decode(credential).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        return self._installation_of(password)
 
     # --- the ASGI app ----------------------------------------------------------------------------
     def _build_app(self) -> FastAPI:
@@ -357,19 +314,13 @@ class FakeGitHub:
         hosted = self.state.repo(owner, repo)
         if hosted is None:
             return Response("Repository not found.", status_code=404)
-        if self._git_installation(request) != hosted.installation_id:
+        if self.auth.git_installation(request) != hosted.installation_id:
             return Response(
                 "Invalid username or token.",
                 status_code=401,
                 headers={"WWW-Authenticate": 'Basic realm="GitHub"'},
             )
         body = await request.body()
-        from starlette.concurrency import run_in_threadpool
-
         return await run_in_threadpool(
             run_http_backend, self.git_root, request, f"/{owner}/{repo}.git/{rest}", body
         )
-
-
-def json_dumps(data: Any) -> str:
-    return json.dumps(data, sort_keys=True)

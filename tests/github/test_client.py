@@ -18,7 +18,7 @@ from app.github import (
     api_version,
     publish,
 )
-from tests.fakes.github_fixtures import FakeClock, fake_settings
+from tests.fakes.github_fixtures import FakeClock, app_key_pair, fake_settings
 from tests.fakes.github_server import FakeGitHub
 
 
@@ -201,3 +201,31 @@ def test_settings_from_env_say_what_is_missing(app_keys: tuple[str, str]) -> Non
         {"AUTOFIX_GITHUB_APP_ID": "1", "AUTOFIX_GITHUB_PRIVATE_KEY": escaped}
     )
     assert settings.private_key.get_secret_value().startswith("-----BEGIN PRIVATE KEY-----\n")
+
+
+async def test_a_rotated_app_key_is_used_at_once(fake_github: FakeGitHub) -> None:
+    fake_github.add_repo("octo", "calc")
+    old_key, _ = app_key_pair()
+    new_key, new_public = app_key_pair()
+    fake_github.auth.public_key = new_public
+    async with GitHubClients(fake_settings(fake_github, old_key)) as old:
+        with pytest.raises(RequestFailed):
+            await old.installation_token(1)
+    async with GitHubClients(fake_settings(fake_github, new_key)) as new:
+        assert (await new.installation_token(1)).startswith("ghs_")
+
+
+async def test_pacing_is_per_installation(tmp_path: Path, app_keys: tuple[str, str]) -> None:
+    clock = FakeClock()
+    with FakeGitHub(tmp_path / "gh", clock=clock) as fake:
+        fake.add_repo("octo", "calc", installation_id=1)
+        fake.add_repo("other", "lib", installation_id=2)
+        fake.add_issue("octo", "calc", "Bug")
+        fake.add_issue("other", "lib", "Bug")
+        settings = fake_settings(fake, app_keys[0], write_interval_s=1.0)
+        async with GitHubClients(settings, clock=clock, sleep=clock.sleep) as clients:
+            await GitHubRepo(clients, 1, "octo", "calc").create_comment(1, "a")
+            await GitHubRepo(clients, 2, "other", "lib").create_comment(1, "b")
+            await GitHubRepo(clients, 1, "octo", "calc").create_comment(1, "c")
+
+    assert clock.sleeps == [pytest.approx(1.0)]

@@ -55,7 +55,7 @@ async def test_publish_pushes_the_branch_and_opens_a_draft(
     result = await publish(repo, request(diff_of(tmp_path, {"calc/stats.py": FIX_1})))
 
     [pr] = fake_github.pulls("octo", "calc")
-    assert (pr["title"], pr["body"], pr["draft"], pr["head"], pr["base"]) == (
+    assert (pr["title"], pr["body"], pr["draft"], pr["head"]["ref"], pr["base"]["ref"]) == (
         "Fix #1: Median is wrong",
         "## Summary\nFixed median.",
         True,

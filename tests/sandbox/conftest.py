@@ -17,7 +17,7 @@ from sandbox.images import IMAGE_SCOPE
 from sandbox.models import DEFAULT_IMAGE
 from tests.sandbox.gitrepo import commit_files
 
-PROJECT = {
+PROJECT: dict[str, str | bytes] = {
     "pyproject.toml": '[project]\nname = "calc"\nversion = "0.1.0"\n\n'
     '[tool.setuptools]\npackages = ["calc"]\n',
     "calc/__init__.py": "",
