@@ -26,11 +26,6 @@ from tests.fakes.anthropic_server import (
 
 pytestmark = [
     pytest.mark.docker,
-    # sandbox/execution.py leaves each exec's attach socket open (reported); drop this filter
-    # once it closes the raw socket too.
-    pytest.mark.filterwarnings(
-        "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
-    ),
 ]
 
 ISSUE = Issue(title="median() is wrong", body="Even-length input gives the wrong answer.")

@@ -22,11 +22,6 @@ from tests.fakes.anthropic_server import FakeAnthropic, api_error, bash, submit
 
 pytestmark = [
     pytest.mark.docker,
-    # sandbox/execution.py leaves each exec's attach socket open (reported); drop this filter
-    # once it closes the raw socket too.
-    pytest.mark.filterwarnings(
-        "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
-    ),
 ]
 
 FIX = """python3 - <<'PY'
