@@ -16,7 +16,7 @@ from app.agent.loop import AgentLoop, AgentOutcome
 from app.agent.prompt import read_guidance, render_system, render_task
 from app.agent.trajectory import EndRecord, StartRecord, TrajectoryWriter
 from app.llm.base import Model
-from scaling.events import RolloutFinished, RolloutStarted, RolloutStep
+from scaling.events import RolloutStep
 from scaling.issue import Issue
 from scaling.protocols import EventSink
 from scaling.rollout import Rollout, RolloutRequest
@@ -61,7 +61,7 @@ class AgentRolloutRunner:
         writer = TrajectoryWriter(path)
         limits = self._limits_for(request)
         started = time.monotonic()
-        events.emit(RolloutStarted(rollout_id=rid, round=request.round))
+        # The engine emits RolloutStarted/RolloutFinished for every runner; steps are ours.
 
         def on_command(step: int, command: str) -> None:
             excerpt = command[:_COMMAND_EXCERPT]
@@ -96,14 +96,6 @@ class AgentRolloutRunner:
             log.exception("rollout %s failed", rid)
             outcome = _failed(loop, f"{type(exc).__name__}: {exc}")
         wall_s = self._finish(writer, outcome, patch, started)
-        events.emit(
-            RolloutFinished(
-                rollout_id=rid,
-                exit_status=outcome.exit_status,
-                steps=outcome.steps,
-                cost_usd=outcome.usage.cost_usd,
-            )
-        )
         return Rollout(
             rollout_id=rid,
             round=request.round,
