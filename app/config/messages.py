@@ -25,6 +25,10 @@ def explain(exc: ValidationError, schema: Schema, lines: dict[Path, int], source
         name = f"`{dotted(path)}`" if path else "the file"
         if not path:
             where = f"({source})"
+        if error["type"] == "missing":
+            key = dotted(tuple(error["loc"]))
+            found.append((line, f"{name} {where} needs the key `{key}`, which is missing"))
+            continue
         if error["type"] == "value_error":  # our own validators explain themselves
             reason = str(error["msg"]).removeprefix("Value error, ")
             found.append((line, f"{name} {where}: {reason}"))
@@ -76,7 +80,13 @@ def _at(root: Schema, path: Path) -> Schema | None:
         if node is None:
             return None
         children = node.get("properties", {})
-        node = node.get("items") if isinstance(part, int) else children.get(part)
+        extra = node.get("additionalProperties")
+        if isinstance(part, int):
+            node = node.get("items")
+        elif part not in children and isinstance(extra, dict):
+            node = extra  # a mapping keyed by the user's names, e.g. `prices.<model>`
+        else:
+            node = children.get(part)
     return _resolve(node, root)
 
 

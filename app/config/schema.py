@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.llm.pricing import Price
 from scaling.config import Budget, EngineConfig, Estimates
 
 DEFAULT_IMAGE = "autofix-sandbox:bookworm"
@@ -52,6 +53,12 @@ class TestsConfig(_Section):
     timeout_s: int = Field(
         default=900, ge=10, le=7200, description="Seconds one run of the test command may take."
     )
+    baseline_runs: int = Field(
+        default=2,
+        ge=1,
+        le=5,
+        description="Runs of the test command on the unpatched code; mixed outcomes are flaky.",
+    )
 
 
 class BudgetConfig(_Section):
@@ -59,6 +66,9 @@ class BudgetConfig(_Section):
 
     usd: float = Field(default=10.0, ge=0, le=10_000, description="LLM spend for the whole run.")
     steps: int = Field(default=50, ge=1, le=1000, description="Agent commands per rollout.")
+    tokens: int | None = Field(
+        default=None, ge=1, description="Input + output tokens for the whole run (none: no cap)."
+    )
     wall_s: float = Field(
         default=3600.0, gt=0, le=86_400, description="Wall-clock seconds for the whole run."
     )
@@ -91,6 +101,16 @@ class RepoConfig(_Section):
     )
     votes: int = Field(default=8, ge=1, le=32, description="V, judge votes per tournament match.")
     group_size: int = Field(default=2, ge=2, le=8, description="G, candidates per match.")
+    hints: tuple[str, ...] = Field(
+        default=(),
+        description="Approach hints handed out to a round's rollouts in turn, so that they "
+        "explore different fixes; empty means no hints.",
+    )
+    prices: dict[str, Price] = Field(
+        default_factory=dict,
+        description="USD per million tokens by model name, overriding the built-in table: "
+        "{input, output, cache_write?, cache_read?}.",
+    )
     sandbox: SandboxConfig = Field(default_factory=SandboxConfig)
     tests: TestsConfig = Field(default_factory=TestsConfig)
     budget: BudgetConfig = Field(default_factory=BudgetConfig)
@@ -126,7 +146,12 @@ class RepoConfig(_Section):
             refine_with=self.refine_with,
             votes=self.votes,
             group_size=self.group_size,
-            budget=Budget(usd=self.budget.usd, wall_s=self.budget.wall_s),
+            baseline_runs=self.tests.baseline_runs,
+            approach_hints=bool(self.hints),
+            hints=self.hints,
+            budget=Budget(
+                usd=self.budget.usd, tokens=self.budget.tokens, wall_s=self.budget.wall_s
+            ),
             estimates=defaults.model_copy(update={"rollout": rollout}),
         )
 

@@ -26,10 +26,14 @@ class Price(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _default_cache_prices(cls, data: Any) -> Any:
-        if isinstance(data, Mapping) and isinstance(data.get("input"), int | float):
+        if isinstance(data, Mapping):
             data = dict(data)
-            data.setdefault("cache_write", data["input"] * 1.25)
-            data.setdefault("cache_read", data["input"] * 0.1)
+            # With an unusable `input` the error about it is the one worth showing, not two
+            # more about cache prices derived from it.
+            base = data.get("input")
+            base = base if isinstance(base, int | float) and not isinstance(base, bool) else 0
+            data.setdefault("cache_write", base * 1.25)
+            data.setdefault("cache_read", base * 0.1)
         return data
 
     def cost(

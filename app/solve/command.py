@@ -29,7 +29,7 @@ def solve_main(args: argparse.Namespace, settings: Settings, console: Console | 
     solve_args = SolveArgs(args.repo, args.issue_file, args.config, args.out, args.model)
     try:
         job, issue = prepare(solve_args, settings)
-        model = make_model(job.model_spec, settings)
+        model = make_model(job.model_spec, settings, job.config.prices)
     except (BadInput, ModelConfigError) as exc:
         print(f"autofix solve: {exc}", file=sys.stderr)
         return 2

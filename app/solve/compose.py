@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from app.agent import AgentLimits, AgentRolloutRunner, SandboxFactory
 from app.config import RepoConfig
 from app.judge import LLMJudge
 from app.llm.base import ClosableModel, Model
+from app.llm.pricing import Price
 from app.llm.spec import build_model
 from app.settings import Settings
 from app.summary import LLMSummarizer
@@ -32,13 +34,15 @@ class SolveJob:
     run_id: str
 
 
-def make_model(spec: str, settings: Settings) -> ClosableModel:
+def make_model(
+    spec: str, settings: Settings, prices: Mapping[str, Price] | None = None
+) -> ClosableModel:
     """The provider for `spec`; keys come from the injected settings, not from globals."""
     key = settings.anthropic_api_key.get_secret_value() if settings.anthropic_api_key else None
     env = {k: v for k, v in os.environ.items() if k.startswith("OPENAI_")}
     if settings.anthropic_base_url:
         env["ANTHROPIC_BASE_URL"] = settings.anthropic_base_url
-    return build_model(spec, anthropic_api_key=key, env=env)
+    return build_model(spec, anthropic_api_key=key, env=env, prices=prices)
 
 
 def make_sandboxes(job: SolveJob, client: Any) -> DockerSandboxes:

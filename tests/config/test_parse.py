@@ -146,3 +146,35 @@ def test_config_error_text_is_every_problem() -> None:
     with pytest.raises(ConfigError) as info:
         parse_repo_config("votes: 0\nrounds: 0\n", "custom.yml")
     assert str(info.value).count("custom.yml") == 2
+
+
+def test_engine_knobs_beyond_the_design_reach_the_engine() -> None:
+    config = parse_repo_config(
+        "hints: [smallest change, rewrite the function]\n"
+        "tests:\n  baseline_runs: 3\n"
+        "budget:\n  tokens: 500000\n"
+        "prices:\n  claude-sonnet-4-6: {input: 1.0, output: 2.0}\n",
+        SOURCE,
+    )
+    engine = config.to_engine_config()
+    assert engine.approach_hints and engine.hints == ("smallest change", "rewrite the function")
+    assert engine.baseline_runs == 3
+    assert engine.budget.tokens == 500_000
+    price = config.prices["claude-sonnet-4-6"]
+    assert (price.input, price.output, price.cache_read) == (1.0, 2.0, 0.1)
+
+
+def test_bad_price_names_the_model_key_and_line() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_repo_config("prices:\n  claude-sonnet-4-6: {input: 1.0}\n", SOURCE)
+    assert str(info.value) == (
+        f"`prices.claude-sonnet-4-6` on line 2 of {SOURCE} needs the key "
+        "`prices.claude-sonnet-4-6.output`, which is missing"
+    )
+
+
+def test_bad_price_value_says_what_fits() -> None:
+    assert problems("prices:\n  claude-sonnet-4-6: {input: cheap, output: 2}\n") == [
+        f"`prices.claude-sonnet-4-6.input` on line 2 of {SOURCE} must be a number of at least 0, "
+        "got 'cheap'"
+    ]
