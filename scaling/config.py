@@ -67,12 +67,14 @@ class EngineConfig(BaseModel):
     votes: int = Field(default=8, ge=1, description="V, judge votes per tournament match.")
     group_size: int = Field(default=2, ge=2, description="G, candidates per match.")
     early_stop_risk: float = Field(
-        default=0.05,
+        default=0.04,
         ge=0.0,
         lt=0.5,
-        description="A match stops early once the chance that its remaining votes change the "
-        "winner is at most this (0: only once the majority is certain). Votes are asked for in "
-        "the smallest waves that could decide the match.",
+        description="A match stops once more votes are not worth their cost: each vote costs "
+        "risk/V, so a match gives up at most about this much chance of keeping the better "
+        "candidate compared with casting all V votes (0: stop only once the majority is "
+        "certain). First-stage matches, whose mistakes later matches often undo, may spend 1.5 "
+        "times this; the final never more than this.",
     )
     baseline_runs: int = Field(
         default=2, ge=1, description="Unpatched test runs; mixed outcomes mark a test flaky."

@@ -15,7 +15,7 @@ from scaling.ledger import Ledger, Reservation
 from scaling.protocols import Judge
 from scaling.result import MatchRecord, SkipRecord, VoteRecord
 from scaling.rollout import Usage
-from scaling.stopping import is_decided, next_wave
+from scaling.stopping import is_decided, match_risk, next_wave
 from scaling.tiebreak import Entry, break_tie
 from scaling.vote import Vote
 
@@ -71,8 +71,13 @@ class Tournament:
         stage = 0
         while len(alive) > 1:
             groups = split_groups(alive, self.group_size)
+            risk = match_risk(self.early_stop_risk, stage, final=len(groups) == 1)
             played = await asyncio.gather(
-                *(self._match(g, round, purpose, stage, ranking) for g in groups if len(g) > 1)
+                *(
+                    self._match(g, round, purpose, stage, risk, ranking)
+                    for g in groups
+                    if len(g) > 1
+                )
             )
             results = iter(played)
             alive = []
@@ -99,15 +104,19 @@ class Tournament:
         except Exception as exc:  # a failed judge call is one invalid vote, not a failed run
             return Vote(choice=None, reason=f"judge call failed: {exc}", valid=False)
 
-    def _decided(self, tally: dict[str, int], remaining: int) -> bool:
+    def _decided(self, tally: dict[str, int], remaining: int, risk: float) -> bool:
         if remaining == 0:
             return True
-        return self.early_stop and is_decided(
-            list(tally.values()), remaining, self.early_stop_risk, self.votes
-        )
+        return self.early_stop and is_decided(list(tally.values()), remaining, risk, self.votes)
 
     async def _match(
-        self, group: list[Entry], round: int, purpose: Purpose, stage: int, ranking: Ranking
+        self,
+        group: list[Entry],
+        round: int,
+        purpose: Purpose,
+        stage: int,
+        risk: float,
+        ranking: Ranking,
     ) -> MatchRecord:
         ids = [e.id for e in group]
         rng = random.Random(f"{self.seed}:{purpose}:{round}:{stage}:{','.join(ids)}")
@@ -115,9 +124,8 @@ class Tournament:
         records: list[VoteRecord] = []
         cast = 0
         budget_cut = False
-        while not self._decided(tally, self.votes - cast):
+        while not self._decided(tally, self.votes - cast, risk):
             remaining = self.votes - cast
-            risk = self.early_stop_risk if self.early_stop else 0.0
             wave = (
                 next_wave(list(tally.values()), remaining, risk, self.votes)
                 if self.early_stop

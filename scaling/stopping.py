@@ -12,6 +12,17 @@ candidate. Backward induction over the remaining votes gives the optimal rule: s
 as no way of continuing is expected to save more loss than its votes cost. That spends few
 votes on one-sided matches and on matches between candidates the judge cannot tell apart
 late in the match, and more on close matches whose outcome is still open.
+
+Stakes differ by stage (`match_risk`). A mistake in the final is the pick itself. A mistake
+in the first stage, between raw candidates, changes the pick only if the lost candidate
+would have won every later match and nothing as good came through elsewhere: on the
+selection benchmark's model that is about half of them in a pool of 4 and a tenth in a pool
+of 16. The first stage also holds half of all matches, so it is where votes are cheapest to
+save. It may therefore spend FIRST_STAGE_RISK times the risk; later stages and the final keep
+the configured risk. The factor is modest on purpose: the first stage's many small mistakes
+add up (its matches together carry about as much stake as the final), and on the benchmark
+a factor of 2 or more loses over a point of accuracy. The whole path of the pick is bounded
+by (stages + FIRST_STAGE_RISK - 1) * risk.
 """
 
 from __future__ import annotations
@@ -23,6 +34,8 @@ from functools import lru_cache
 JUDGE_ACCURACIES = (0.6, 0.7, 0.8, 0.9)
 # Prior chance that the two candidates of a match are equally good.
 PRIOR_EQUAL = 0.5
+# How many times the configured risk a first-stage match (not the final) may spend.
+FIRST_STAGE_RISK = 1.5
 
 # (chance a vote goes to the leader, prior weight, +1 leader better / -1 worse / 0 equal)
 _Hypothesis = tuple[float, float, int]
@@ -40,6 +53,11 @@ def _posterior(hyps: tuple[_Hypothesis, ...], lead: int, trail: int) -> list[flo
     weights = [w * p**lead * (1 - p) ** trail for p, w, _ in hyps]
     total = sum(weights)
     return [w / total for w in weights]
+
+
+def match_risk(risk: float, stage: int, final: bool) -> float:
+    """The risk one match may spend: more in the first stage, where mistakes matter least."""
+    return risk * FIRST_STAGE_RISK if stage == 0 and not final else risk
 
 
 def keep_worse_chance(lead: int, trail: int) -> float:

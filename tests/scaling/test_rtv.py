@@ -91,7 +91,7 @@ async def test_garbage_judge_falls_back_to_evidence_and_records_every_vote() -> 
 
 
 @pytest.mark.parametrize(
-    ("early_stop", "risk", "calls_per_match"), [(False, 0.0, 8), (True, 0.0, 5), (True, 0.05, 3)]
+    ("early_stop", "risk", "calls_per_match"), [(False, 0.0, 8), (True, 0.0, 5), (True, 0.04, 3)]
 )
 async def test_early_stop_counts_only_the_votes_made(
     early_stop: bool, risk: float, calls_per_match: int

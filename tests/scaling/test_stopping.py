@@ -8,7 +8,7 @@ import pytest
 
 from scaling.issue import Issue
 from scaling.rtv import Tournament
-from scaling.stopping import is_decided, keep_worse_chance, next_wave
+from scaling.stopping import FIRST_STAGE_RISK, is_decided, keep_worse_chance, match_risk, next_wave
 from scaling.summary import RolloutSummary
 from scaling.tiebreak import Entry
 from scaling.vote import Vote
@@ -34,6 +34,21 @@ class AlternatingJudge:
         want = f"c{self.calls % 2}"
         self.calls += 1
         return Vote(choice=[c.rollout_id for c in candidates].index(want))
+
+
+class SecondVoteDissentsJudge:
+    """Votes for the higher-numbered candidate, except each pair's second vote: 3-1 after four."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.seen: dict[frozenset[str], int] = {}
+
+    async def vote(self, issue: Issue, candidates: Sequence[RolloutSummary]) -> Vote:
+        self.calls += 1
+        ids = [c.rollout_id for c in candidates]
+        nth = self.seen[frozenset(ids)] = self.seen.get(frozenset(ids), 0) + 1
+        want = min(ids) if nth == 2 else max(ids)
+        return Vote(choice=ids.index(want))
 
 
 def stops(votes: int, risk: float) -> set[tuple[int, int]]:
@@ -137,3 +152,28 @@ async def test_a_garbage_judge_spends_its_votes_then_falls_back_to_the_tie_break
     (match,) = ranking.matches
     assert judge.calls == len(match.votes) == match.invalid_votes == 8
     assert (match.winner, match.tie_broken_by, match.early_stopped) == ("c0", "rollout_id", False)
+
+
+def test_the_first_stage_may_spend_more_risk_and_the_final_never_does() -> None:
+    assert match_risk(0.04, 0, final=False) == pytest.approx(0.04 * FIRST_STAGE_RISK)
+    assert match_risk(0.04, 0, final=True) == match_risk(0.04, 1, final=False) == 0.04
+    assert match_risk(0.04, 2, final=True) == 0.04 and match_risk(0.0, 0, final=False) == 0.0
+    # At the default risk that is the difference between stopping at 3-1 and voting on.
+    first, final = match_risk(0.04, 0, final=False), match_risk(0.04, 0, final=True)
+    assert is_decided([3, 1], 4, first, 8) and not is_decided([3, 1], 4, final, 8)
+
+
+async def test_first_stage_matches_stop_at_3_1_and_the_final_votes_on() -> None:
+    judge = SecondVoteDissentsJudge()
+    entries = [
+        Entry(id=f"c{i}", summary=RolloutSummary(rollout_id=f"c{i}", approach=""), seq=(0, i))
+        for i in range(4)
+    ]
+    ranking = await Tournament(judge=judge, issue=ISSUE, early_stop_risk=0.04).rank(
+        entries, 0, "select"
+    )
+    assert ranking.order[0] == "c3"
+    by_stage = sorted((m.stage, len(m.votes), max(m.tally.values())) for m in ranking.matches)
+    assert by_stage == [(0, 4, 3), (0, 4, 3), (1, 5, 4)]
+    assert judge.calls == ranking.judge_calls == 13
+    assert all(m.early_stopped and m.tie_broken_by is None for m in ranking.matches)
