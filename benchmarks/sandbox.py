@@ -1,5 +1,11 @@
 """Sandbox start-up: naive per-rollout setup vs. cached environment images. Prints one JSON object.
 
+parallel8_s: 8 sandboxes at once, each started, running one command and removed (no pool).
+parallel8_ready_s: the same 8, until all of them are ready for commands (no pool).
+pool_*: the same through a SandboxPool of 8: `warm` once it has filled, `cold` right after it
+was created (nothing pre-started yet). Ratios are against warm_p50_s, a single start
+without a pool.
+
 Run: uv run python benchmarks/sandbox.py
 """
 
@@ -24,7 +30,13 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 import docker  # noqa: E402
 
-from sandbox import DockerSandbox, Environments, SandboxSpec, docker_client  # noqa: E402
+from sandbox import (  # noqa: E402
+    DockerSandbox,
+    Environments,
+    SandboxPool,
+    SandboxSpec,
+    docker_client,
+)
 from sandbox.models import DEFAULT_IMAGE  # noqa: E402
 
 FILES = 3000
@@ -91,16 +103,42 @@ def naive_start(client: docker.DockerClient, repo: Path) -> float:
 
 
 async def ready(
-    spec: SandboxSpec, client: docker.DockerClient, envs: Environments
+    spec: SandboxSpec,
+    client: docker.DockerClient,
+    envs: Environments,
+    pool: SandboxPool | None = None,
 ) -> tuple[float, float]:
     """Seconds until a sandbox is ready (workspace unpacked), and until its first command ran."""
     started = time.perf_counter()
-    async with DockerSandbox(spec, client, environments=envs) as sb:
+    opened = pool.sandbox() if pool else DockerSandbox(spec, client, environments=envs)
+    async with opened as sb:
         entered = time.perf_counter() - started
         result = await sb.exec("test -f synth/pkg000/mod0000.py", timeout=30)
         answered = time.perf_counter() - started
         assert result.exit_code == 0, result.output
     return entered, answered
+
+
+async def burst(
+    spec: SandboxSpec, client: docker.DockerClient, envs: Environments, pool: str | None
+) -> tuple[float, float]:
+    """8 sandboxes requested at once: (seconds until all were ready, until all were removed)."""
+    ready_at: list[float] = []
+    pooled = SandboxPool(spec, client, size=8, environments=envs) if pool else None
+    if pooled and pool == "warm":
+        await pooled.wait_filled()
+    started = time.perf_counter()
+    try:
+        results = await asyncio.gather(*(ready(spec, client, envs, pooled) for _ in range(8)))
+        ready_at = [entered for entered, _ in results]
+        done = time.perf_counter() - started
+    finally:
+        if pooled:
+            await pooled.close()
+    if pooled:
+        hits = pooled.warm_hits
+        assert hits == (8 if pool == "warm" else 0), f"{pool} pool served {hits} warm"
+    return max(ready_at), done
 
 
 async def main() -> dict[str, object]:
@@ -114,9 +152,9 @@ async def main() -> dict[str, object]:
             naive = [naive_start(client, repo) for _ in range(3)]
             cold, _ = await ready(spec, client, envs)
             samples = [await ready(spec, client, envs) for _ in range(20)]
-            started = time.perf_counter()
-            await asyncio.gather(*(ready(spec, client, envs) for _ in range(8)))
-            parallel8 = time.perf_counter() - started
+            plain_ready, plain = await burst(spec, client, envs, None)
+            cold_ready, cold_pool = await burst(spec, client, envs, "cold")
+            warm_ready, warm_pool = await burst(spec, client, envs, "warm")
         finally:
             for image in client.images.list(filters={"label": f"autofix.image.scope={scope}"}):
                 client.images.remove(image.id, force=True)
@@ -129,8 +167,15 @@ async def main() -> dict[str, object]:
         "warm_p50_s": round(warm_p50, 3),
         "warm_p95_s": round(warm[int(0.95 * (len(warm) - 1))], 3),
         "first_command_p50_s": round(statistics.median(a for _, a in samples), 3),
-        "parallel8_s": round(parallel8, 3),
-        "parallel8_vs_warm": round(parallel8 / warm_p50, 2),
+        "parallel8_s": round(plain, 3),
+        "parallel8_vs_warm": round(plain / warm_p50, 2),
+        "parallel8_ready_s": round(plain_ready, 3),
+        "parallel8_ready_vs_warm": round(plain_ready / warm_p50, 2),
+        "pool_cold_parallel8_s": round(cold_pool, 3),
+        "pool_cold_parallel8_ready_s": round(cold_ready, 3),
+        "pool_warm_parallel8_s": round(warm_pool, 3),
+        "pool_warm_parallel8_ready_s": round(warm_ready, 4),
+        "pool_warm_parallel8_ready_vs_warm": round(warm_ready / warm_p50, 2),
         "speedup_vs_naive": round(statistics.median(naive) / warm_p50, 1),
         "setup_runs": envs.setup_runs,
         "load_avg_1m": round(os.getloadavg()[0], 2),  # the box is shared; read numbers with it

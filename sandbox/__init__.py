@@ -11,6 +11,7 @@ from sandbox.errors import (
 )
 from sandbox.images import Environments
 from sandbox.models import ExecResult, Limits, SandboxSpec
+from sandbox.pool import Lease, SandboxPool
 from sandbox.reaper import Reaped, Reaper
 from sandbox.snapshot import DEFAULT_SETUP_FILES
 
@@ -22,10 +23,12 @@ __all__ = [
     "Environments",
     "ExecResult",
     "ImageError",
+    "Lease",
     "Limits",
     "Reaped",
     "Reaper",
     "SandboxError",
+    "SandboxPool",
     "SandboxSpec",
     "SetupFailed",
     "default_environments",
