@@ -43,7 +43,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        await queue.aclose()
+        await queue.aclose(close_connection_pool=True)
 
     app = FastAPI(title="autofix", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.queue = queue

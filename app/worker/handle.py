@@ -45,8 +45,11 @@ async def handle_trigger(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
     if trigger.kind == "label":
         if trigger.label != config.label:
             return "ignored"
+        # The status comment is the answer people wait for; GitHub writes are spaced a second
+        # apart, so the cosmetic reaction goes after it.
+        outcome = await start_run(deps, repo, trigger, config, "label")
         await _acknowledge(repo, trigger)
-        return await start_run(deps, repo, trigger, config, "label")
+        return outcome
     if trigger.kind == "unlabel":
         if trigger.label != config.label:
             return "ignored"
@@ -78,7 +81,8 @@ async def _review(deps: WorkerDeps, repo: RepoApi, trigger: Trigger) -> str:
     if run is None or trigger.review_id is None:
         return "ignored"
     job_id = review_job_id(repo_name(repo), trigger.number, trigger.review_id)
-    notes = [_text(n) for n in await deps.redis.lrange(notes_key(job_id), 0, -1)]
+    stored: list[bytes | str] = await deps.redis.lrange(notes_key(job_id), 0, -1)  # type: ignore[misc]
+    notes = [_text(n) for n in stored]
     comments = await repo.list_review_comments(trigger.number, trigger.review_id)
     feedback = review_feedback(notes, comments)
     if not feedback:

@@ -27,13 +27,15 @@ def deps_factory(settings: Settings, scope_prefix: str = SCOPE_PREFIX) -> DepsFa
         migrate(settings.database_url)
         store = Store.open(settings.database_url)
         clients = GitHubClients(settings.github())
+        # One Docker client (its connection pool) for every sandbox and the reaper.
+        docker = docker_client()
         return WorkerDeps(
             redis=redis,
             store=store,
             repo_for=GitHubRepos(clients),
-            executor=EngineExecutor(settings, store, scope_prefix),
+            executor=EngineExecutor(settings, store, scope_prefix, docker=docker),
             publisher=GitHubPublisher(),
-            reaper=RunReaper(Reaper(docker_client()), scope_prefix),
+            reaper=RunReaper(Reaper(docker), scope_prefix),
         )
 
     return make

@@ -28,10 +28,22 @@ async def run_issue(ctx: dict[str, Any], run_id: int) -> str:
     run = await deps.store.get_run(run_id)
     if run.status != "queued":
         return f"skipped ({run.status})"
-    try:
-        run = await deps.store.transition(run_id, "running")
-    except InvalidTransition:
-        return "skipped (raced)"
+    # The heartbeat starts before the run is `running`: the recovery sweep must never see a
+    # running run without one while this worker lives.
+    async with deps.signals.heartbeat(run_id):
+        try:
+            run = await deps.store.transition(run_id, "running")
+        except InvalidTransition:
+            return "skipped (raced)"
+        try:
+            return await _guarded(deps, run)
+        finally:
+            with contextlib.suppress(Exception):
+                await deps.reaper.reap(str(run.id))
+
+
+async def _guarded(deps: WorkerDeps, run: Run) -> str:
+    """The run behind its status comment; any failure becomes a failed run that says so."""
     owner, name = run.repo.split("/", 1)
     repo = await deps.repo_for(owner, name, run.installation_id)
     config = RepoConfig.model_validate(run.config or {})
@@ -42,21 +54,17 @@ async def run_issue(ctx: dict[str, Any], run_id: int) -> str:
             run.issue_number, str(run.id), body, comment_id=run.status_comment_id
         )
 
-    try:
-        async with StatusWriter(tracker, upsert, deps.status_interval_s) as writer:
-            try:
-                return await _execute(deps, repo, run, config, tracker, writer)
-            except Exception as exc:
-                log.exception("run %s failed", run.id)
-                tracker.phase = "failed"
-                tracker.outcome = f"The run failed: {exc}"
-                tracker.advice = ["Comment `/autofix retry` to start again."]
-                tracker.touch()
-                await _finish(deps, run.id, "failed", error=str(exc))
-                return "failed"
-    finally:
-        with contextlib.suppress(Exception):
-            await deps.reaper.reap(str(run.id))
+    async with StatusWriter(tracker, upsert, deps.status_interval_s) as writer:
+        try:
+            return await _execute(deps, repo, run, config, tracker, writer)
+        except Exception as exc:
+            log.exception("run %s failed", run.id)
+            tracker.phase = "failed"
+            tracker.outcome = f"The run failed: {exc}"
+            tracker.advice = ["Comment `/autofix retry` to start again."]
+            tracker.touch()
+            await _finish(deps, run.id, "failed", error=str(exc))
+            return "failed"
 
 
 async def _execute(

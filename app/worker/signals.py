@@ -47,19 +47,33 @@ class RunSignals:
         await self.redis.delete(_alive_key(run_id))
 
     @contextlib.asynccontextmanager
+    async def heartbeat(self, run_id: int) -> AsyncIterator[None]:
+        """Keep the run's liveness key fresh for the whole job, from before it is `running`."""
+        await self.beat(run_id)
+
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(HEARTBEAT_EVERY_S)
+                await self.beat(run_id)
+
+        beating = asyncio.create_task(loop())
+        try:
+            yield
+        finally:
+            beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beating
+            await self.stop_beating(run_id)
+
+    @contextlib.asynccontextmanager
     async def watch(
         self, run_id: int, work: asyncio.Task[object]
     ) -> AsyncIterator[asyncio.Future[str]]:
-        """Beat while `work` runs and cancel it when a cancel flag appears; yields the reason."""
+        """Cancel `work` when a cancel flag appears; yields the reason once there is one."""
         reason: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
         async def loop() -> None:
-            last_beat = 0.0
-            clock = asyncio.get_running_loop().time
             while not work.done():
-                if clock() - last_beat >= HEARTBEAT_EVERY_S:
-                    await self.beat(run_id)
-                    last_beat = clock()
                 why = await self.cancel_reason(run_id)
                 if why is not None:
                     if not reason.done():
@@ -75,4 +89,3 @@ class RunSignals:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
-            await self.stop_beating(run_id)

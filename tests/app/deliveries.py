@@ -87,7 +87,9 @@ class Deliveries:
             [{"body": body, "path": path, "user": sender}],
         )
         data = self._readdress(load_example("pull_request_review_comment.created.0.json"), sender)
+        with self.github.state.lock:
+            comment_id = next(self.github.state.ids)
         data["comment"].update(
-            id=next(self.github.state.ids), body=body, path=path, pull_request_review_id=review_id
+            id=comment_id, body=body, path=path, pull_request_review_id=review_id
         )
         return self._pull(data, pr)

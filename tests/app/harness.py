@@ -25,7 +25,7 @@ from app.store.records import Run, RunStatus
 from app.web.app import create_app
 from app.web.signature import sign
 from app.worker.adapters import GitHubPublisher, GitHubRepos
-from app.worker.deps import Executor, Reaper, WorkerDeps
+from app.worker.deps import Executor, Publisher, Reaper, WorkerDeps
 from app.worker.settings import build_worker
 from tests.app.deliveries import Deliveries
 from tests.fakes.executor import RecordingReaper, ScriptedExecutor
@@ -55,7 +55,10 @@ class AppUnderTest:
     owner: str = "octo"
     name: str = "calc"
     reaper: Reaper = field(default_factory=RecordingReaper)
+    publisher: Publisher = field(default_factory=GitHubPublisher)
     db_url: str = ""
+    write_interval_s: float = 0.0
+    """Spacing of GitHub writes; production's 1 s only slows tests down."""
 
     def __post_init__(self) -> None:
         self.db_url = self.db_url or f"sqlite:///{self.work / 'autofix.db'}"
@@ -72,7 +75,7 @@ class AppUnderTest:
             app_id=self.github.app_id,
             private_key=SecretStr(self.key_pem),
             api_url=self.github.api_url,
-            write_interval_s=0.0,
+            write_interval_s=self.write_interval_s,
             max_retry_wait_s=0.1,
             retry_base_s=0.01,
         )
@@ -86,7 +89,7 @@ class AppUnderTest:
             store=self.store,
             repo_for=GitHubRepos(clients),
             executor=self.executor,
-            publisher=GitHubPublisher(),
+            publisher=self.publisher,
             reaper=self.reaper,
             status_interval_s=0.2,
         )
@@ -147,7 +150,7 @@ class AppUnderTest:
         raise AssertionError(f"the run of #{number} never became {status}")
 
     async def aclose(self) -> None:
-        await self.web.state.queue.aclose()
+        await self.web.state.queue.aclose(close_connection_pool=True)
         self.store.close()
 
     # --- what GitHub now holds ----------------------------------------------------------------

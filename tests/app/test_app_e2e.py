@@ -6,6 +6,12 @@ import asyncio
 import uuid
 from pathlib import Path
 
+from redis.asyncio import Redis
+
+from app.store.records import PullRequestLink, Run
+from app.worker.adapters import GitHubPublisher
+from app.worker.ports import RepoApi
+from app.worker.signals import RunSignals
 from tests.app.conftest import FILES
 from tests.app.harness import AppUnderTest
 from tests.fakes.executor import SUMMARY, ScriptedExecutor
@@ -122,3 +128,55 @@ async def test_unknown_command_answers_with_help(app: AppUnderTest) -> None:
     await app.work_off()
     replies = [c["body"] for c in app.comments(number) if c["user"]["type"] == "Bot"]
     assert len(replies) == 1 and "frobnicate" in replies[0] and "/autofix retry" in replies[0]
+
+
+async def test_github_enterprise_server_end_to_end(
+    fresh_redis_url: str, tmp_path: Path, key_pem: str
+) -> None:
+    with FakeGitHub(tmp_path / "ghes", ghes=True) as ghes:
+        ghes.add_repo("octo", "calc", files=dict(FILES))
+        ghes.set_permission("alice", "write")
+        assert ghes.api_url.endswith("/api/v3")
+        app = AppUnderTest(ghes, fresh_redis_url, tmp_path, key_pem)
+        number = ghes.add_issue("octo", "calc", "add() subtracts")
+        await app.deliver("issues", app.payloads.labeled(number))
+        await app.work_off()
+        await app.aclose()
+        pulls = app.pulls()
+        assert len(pulls) == 1 and SUMMARY in pulls[0]["body"]
+        assert len(app.status_comments(number)) == 1
+        assert ghes.file_at("octo", "calc", f"autofix/issue-{number}", "calc.py"), "pushed"
+        calls = ghes.api_requests()
+        assert calls and {r.api_version for r in calls} == {"2022-11-28"}
+        assert all(r.status < 500 for r in calls), [(r.method, r.path, r.status) for r in calls]
+
+
+class AliveCheckingPublisher(GitHubPublisher):
+    """Publishes, noting whether the run's heartbeat (what crash recovery trusts) is there."""
+
+    def __init__(self, redis_url: str) -> None:
+        self.redis_url = redis_url
+        self.alive: list[bool] = []
+
+    async def publish(
+        self, run: Run, repo: RepoApi, patch: str, issue_title: str, body: str, draft: bool
+    ) -> PullRequestLink:
+        client = Redis.from_url(self.redis_url)
+        try:
+            self.alive.append(await RunSignals(client).is_alive(run.id))
+        finally:
+            await client.aclose()
+        return await super().publish(run, repo, patch, issue_title, body, draft)
+
+
+async def test_a_publishing_run_still_has_its_heartbeat(
+    github: FakeGitHub, fresh_redis_url: str, tmp_path: Path, key_pem: str
+) -> None:
+    publisher = AliveCheckingPublisher(fresh_redis_url)
+    app = AppUnderTest(github, fresh_redis_url, tmp_path, key_pem, publisher=publisher)
+    number = github.add_issue("octo", "calc", "add() subtracts")
+    await app.deliver("issues", app.payloads.labeled(number))
+    await app.work_off()
+    await app.aclose()
+    assert len(app.pulls()) == 1
+    assert publisher.alive == [True], "a recovery sweep now would fail a live run"

@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -16,12 +21,13 @@ from tests.app.docker_app import (
     unique_prefix,
     wait_for_containers,
 )
-from tests.app.harness import AppUnderTest
+from tests.app.harness import SECRET, AppUnderTest
 from tests.app.personas import Responder, approach
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.github_server import FakeGitHub
 
 pytestmark = pytest.mark.docker
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -119,3 +125,62 @@ async def test_cancel_removes_the_runs_containers(
     status = app.status_comments(number)
     assert len(status) == 1 and "cancelled" in status[0]["body"].lower()
     assert run.error and "cancelled by @alice" in run.error
+
+
+@contextlib.contextmanager
+def worker_process(
+    app: AppUnderTest, anthropic: FakeAnthropic, prefix: str, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """The production worker composition in its own process, configured by environment."""
+    env = {
+        **os.environ,
+        "AUTOFIX_GITHUB_APP_ID": str(app.github.app_id),
+        "AUTOFIX_GITHUB_PRIVATE_KEY": app.key_pem,
+        "AUTOFIX_WEBHOOK_SECRET": SECRET,
+        "AUTOFIX_GITHUB_API_URL": app.github.api_url,
+        "AUTOFIX_REDIS_URL": app.redis_url,
+        "AUTOFIX_DATABASE_URL": app.db_url,
+        "AUTOFIX_WORK_DIR": str(app.work / "killed-worker"),
+        "ANTHROPIC_API_KEY": "sk-ant-test-fake",
+        "ANTHROPIC_BASE_URL": anthropic.base_url,
+    }
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.app.worker_process", prefix],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=30)
+
+
+async def test_a_worker_killed_mid_run_leaves_one_failure_comment_and_no_containers(
+    app: AppUnderTest, anthropic: FakeAnthropic, prefix: str, tmp_path: Path
+) -> None:
+    number = host_calc(app.github, CONFIG.replace("rollouts: 2", "rollouts: 1"))
+    anthropic.respond_with(Responder(first=["SLEEPER"]))
+    log = tmp_path / "worker.log"
+    with worker_process(app, anthropic, prefix, log) as process:
+        await app.deliver("issues", app.payloads.labeled(number))
+        started = await wait_for_containers(prefix, present=True, deadline_s=120)
+        assert started, log.read_text()
+        await app.wait_for_run(number, "running", deadline_s=10)
+        process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    assert await wait_for_containers(prefix, present=True, deadline_s=0), "orphans remain"
+
+    async with app.serving():  # a new worker: its recovery sweep finds the orphaned run
+        run = await app.wait_for_run(number, "failed", deadline_s=90)
+        left = await wait_for_containers(prefix, present=False, deadline_s=30)
+    assert left == [], "the dead run's containers were reaped"
+    assert run.error == "the worker stopped mid-run"
+    assert app.pulls() == []
+    status = app.status_comments(number)
+    assert len(status) == 1, "one status comment in total"
+    assert "/autofix retry" in status[0]["body"]
