@@ -150,3 +150,5 @@ class RunResult(_Record):
     patch: str = ""
     summary: RolloutSummary | None = None
     error: str | None = None
+    # The commit every sandbox started from; set by the caller, which knows the checkout.
+    base_commit: str | None = None

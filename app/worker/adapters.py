@@ -31,7 +31,14 @@ class GitHubPublisher:
     """Publishes through `app.github.publish` (validate, apply, push, open or update the PR)."""
 
     async def publish(
-        self, run: Run, repo: RepoApi, patch: str, issue_title: str, body: str, draft: bool
+        self,
+        run: Run,
+        repo: RepoApi,
+        patch: str,
+        issue_title: str,
+        body: str,
+        draft: bool,
+        base_sha: str | None = None,
     ) -> PullRequestLink:
         if not isinstance(repo, GitHubRepo):
             raise TypeError("publishing needs the GitHub facade")
@@ -41,6 +48,8 @@ class GitHubPublisher:
             patch=patch,
             body=body,
             draft=draft,
+            # Build on the commit the rollouts used: the default branch may have moved since.
+            base_sha=base_sha,
         )
         done = await publish(repo, request)
         return PullRequestLink(

@@ -32,7 +32,14 @@ class Publisher(Protocol):
     """Pushes the winner to `autofix/issue-N` and opens or updates the one PR."""
 
     async def publish(
-        self, run: Run, repo: RepoApi, patch: str, issue_title: str, body: str, draft: bool
+        self,
+        run: Run,
+        repo: RepoApi,
+        patch: str,
+        issue_title: str,
+        body: str,
+        draft: bool,
+        base_sha: str | None = None,
     ) -> PullRequestLink: ...
 
 

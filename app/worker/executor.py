@@ -106,7 +106,8 @@ class EngineExecutor:
                 )
                 engine = make_engine(job, model, sandboxes.rollout, sandboxes, tracker)
                 engine.runner = RecordingRunner(engine.runner, self.store, run.id)
-                return await engine.run(issue, seeds=seeds, feedback=run.feedback)
+                result = await engine.run(issue, seeds=seeds, feedback=run.feedback)
+                return result.model_copy(update={"base_commit": commit})
             finally:
                 await model.aclose()
         finally:

@@ -23,7 +23,9 @@ async def publish_result(
     """Push, open or update the one PR, then record it and attach the gate evidence."""
     issue = await repo.get_issue(run.issue_number)
     body = render_pr_body(run.issue_number, result)
-    link = await deps.publisher.publish(run, repo, patch, issue.title, body, draft)
+    link = await deps.publisher.publish(
+        run, repo, patch, issue.title, body, draft, base_sha=result.base_commit
+    )
     await deps.store.set_pull_request(run.id, link)
     check = render_check(result)
     try:

@@ -159,7 +159,14 @@ class AliveCheckingPublisher(GitHubPublisher):
         self.alive: list[bool] = []
 
     async def publish(
-        self, run: Run, repo: RepoApi, patch: str, issue_title: str, body: str, draft: bool
+        self,
+        run: Run,
+        repo: RepoApi,
+        patch: str,
+        issue_title: str,
+        body: str,
+        draft: bool,
+        base_sha: str | None = None,
     ) -> PullRequestLink:
         client = Redis.from_url(self.redis_url)
         try:

@@ -79,10 +79,18 @@ def test_task_prompt_has_every_part_and_caps_prior_summaries() -> None:
     task = render_task(ISSUE, request, guidance, "make test", PromptOptions(max_prior_summaries=2))
     assert "# Issue: Crash on empty input" in task and "Also 0." in task
     assert "## CLAUDE.md" in task and "make test" in task
-    assert task.count("Guard the empty case.") == 2 and "## Attempt 2" in task
+    assert task.count("Guard the empty case.") == 2 and "## Proposal 2" in task
+    assert "# The current proposal" in task and "Earlier attempts" not in task
     assert "Tried catching ValueError" in task
     assert "Check the parser." in task and "Keep  the API." in task and "secret" not in task
     assert "submit" in render_system()
+
+
+def test_a_refinement_round_without_feedback_learns_from_earlier_attempts() -> None:
+    request = RolloutRequest(rollout_id="r", round=1, index=0, prior_summaries=(SUMMARY,))
+    task = render_task(ISSUE, request, [], "make test", PromptOptions())
+    assert "# Earlier attempts" in task and "## Attempt 1" in task
+    assert "current proposal" not in task and "Feedback" not in task
 
 
 def test_a_first_round_prompt_has_no_refinement_sections() -> None:
