@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     """Run store; defaults to a SQLite file in the work dir."""
     sandbox_image: str = DEFAULT_IMAGE
     """Default sandbox image when a repository does not set `sandbox.image`."""
+    sandbox_scope: str = Field(
+        default="autofix", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+    )
+    """Prefix of the sandbox scope label of a worker's runs (`PREFIX-run-ID`); deployments that
+    share a Docker engine but not a database need different ones, or cancelling a run in one
+    could remove the other's sandboxes of the same run id."""
     work_dir: Path = Path(".autofix")
     """Where clones, trajectories and the default database live."""
 

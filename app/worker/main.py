@@ -16,11 +16,10 @@ from app.worker.settings import DepsFactory, build_worker
 from sandbox.client import docker_client
 from sandbox.reaper import Reaper
 
-SCOPE_PREFIX = "autofix"
 
-
-def deps_factory(settings: Settings, scope_prefix: str = SCOPE_PREFIX) -> DepsFactory:
+def deps_factory(settings: Settings) -> DepsFactory:
     """The on_startup builder of the worker's collaborators."""
+    scope_prefix = settings.sandbox_scope
 
     async def make(redis: ArqRedis) -> WorkerDeps:
         assert settings.database_url is not None

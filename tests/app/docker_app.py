@@ -18,8 +18,8 @@ from sandbox.client import docker_client
 from sandbox.reaper import Reaper
 from tests.app.harness import AppUnderTest
 from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.example_repo import EXAMPLE
 from tests.fakes.github_server import FakeGitHub
-from tests.solve.repo import EXAMPLE
 
 # Small on purpose: every rollout, gate and holdout run is a container on a 2-core CI machine.
 CONFIG = """rollouts: 2

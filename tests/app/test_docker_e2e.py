@@ -22,9 +22,9 @@ from tests.app.docker_app import (
     wait_for_containers,
 )
 from tests.app.harness import SECRET, AppUnderTest
-from tests.app.personas import Responder, approach
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.github_server import FakeGitHub
+from tests.fakes.personas import Script, approach
 
 pytestmark = pytest.mark.docker
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +68,11 @@ async def test_label_to_pr_then_review_refines_the_same_pr(
     app: AppUnderTest, anthropic: FakeAnthropic, prefix: str
 ) -> None:
     number = host_calc(app.github)
-    script = Responder(first=["WRONG", "CORRECT"], prefers=("WRONG", "CORRECT", "POLISHED"))
+    script = Script(
+        round0=["WRONG", "CORRECT"],
+        refine=["POLISHED", "POLISHED"],
+        judge_prefers=("WRONG", "CORRECT", "POLISHED"),
+    )
     anthropic.respond_with(script)
     reply = await app.deliver("issues", app.payloads.labeled(number))
     assert reply.status_code == 202
@@ -113,7 +117,7 @@ async def test_cancel_removes_the_runs_containers(
     app: AppUnderTest, anthropic: FakeAnthropic, prefix: str
 ) -> None:
     number = host_calc(app.github, CONFIG.replace("rollouts: 2", "rollouts: 1"))
-    anthropic.respond_with(Responder(first=["SLEEPER"]))
+    anthropic.respond_with(Script(round0=["SLEEPER"]))
     async with app.serving():
         await app.deliver("issues", app.payloads.labeled(number))
         assert await wait_for_containers(prefix, present=True, deadline_s=120), "a sandbox ran"
@@ -131,22 +135,27 @@ async def test_cancel_removes_the_runs_containers(
 def worker_process(
     app: AppUnderTest, anthropic: FakeAnthropic, prefix: str, log: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """The production worker composition in its own process, configured by environment."""
+    """`autofix worker` in its own process, configured only through the environment contract."""
+    # Nothing autofix reads may leak in from the shell that runs the tests.
+    inherited = {
+        k: v for k, v in os.environ.items() if not k.startswith(("AUTOFIX_", "ANTHROPIC_"))
+    }
     env = {
-        **os.environ,
+        **inherited,
         "AUTOFIX_GITHUB_APP_ID": str(app.github.app_id),
         "AUTOFIX_GITHUB_PRIVATE_KEY": app.key_pem,
         "AUTOFIX_WEBHOOK_SECRET": SECRET,
         "AUTOFIX_GITHUB_API_URL": app.github.api_url,
         "AUTOFIX_REDIS_URL": app.redis_url,
         "AUTOFIX_DATABASE_URL": app.db_url,
+        "AUTOFIX_SANDBOX_SCOPE": prefix,
         "AUTOFIX_WORK_DIR": str(app.work / "killed-worker"),
         "ANTHROPIC_API_KEY": "sk-ant-test-fake",
         "ANTHROPIC_BASE_URL": anthropic.base_url,
     }
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.app.worker_process", prefix],
+            [sys.executable, "-m", "app.cli", "worker"],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -164,7 +173,7 @@ async def test_a_worker_killed_mid_run_leaves_one_failure_comment_and_no_contain
     app: AppUnderTest, anthropic: FakeAnthropic, prefix: str, tmp_path: Path
 ) -> None:
     number = host_calc(app.github, CONFIG.replace("rollouts: 2", "rollouts: 1"))
-    anthropic.respond_with(Responder(first=["SLEEPER"]))
+    anthropic.respond_with(Script(round0=["SLEEPER"]))
     log = tmp_path / "worker.log"
     with worker_process(app, anthropic, prefix, log) as process:
         await app.deliver("issues", app.payloads.labeled(number))

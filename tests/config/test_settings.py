@@ -19,6 +19,7 @@ VARS = (
     "AUTOFIX_REDIS_URL",
     "AUTOFIX_DATABASE_URL",
     "AUTOFIX_SANDBOX_IMAGE",
+    "AUTOFIX_SANDBOX_SCOPE",
     "AUTOFIX_WORK_DIR",
 )
 
@@ -43,6 +44,7 @@ def test_defaults_need_nothing_set(tmp_path: Path) -> None:
     assert settings.github_api_url == "https://api.github.com"
     assert settings.database_url == f"sqlite:///{tmp_path / '.autofix' / 'autofix.db'}"
     assert settings.sandbox_image == "autofix-sandbox:bookworm"
+    assert settings.sandbox_scope == "autofix"
 
 
 def test_reads_the_documented_variables(clean_env: pytest.MonkeyPatch) -> None:
@@ -52,6 +54,7 @@ def test_reads_the_documented_variables(clean_env: pytest.MonkeyPatch) -> None:
     clean_env.setenv("AUTOFIX_GITHUB_API_URL", "https://ghe.example/api/v3")
     clean_env.setenv("AUTOFIX_REDIS_URL", "redis://127.0.0.1:7000/1")
     clean_env.setenv("AUTOFIX_DATABASE_URL", "postgresql+psycopg://u@h/db")
+    clean_env.setenv("AUTOFIX_SANDBOX_SCOPE", "autofix-staging")
     settings = load_settings()
     assert settings.anthropic_api_key is not None
     assert settings.anthropic_api_key.get_secret_value() == "sk-test"
@@ -59,6 +62,7 @@ def test_reads_the_documented_variables(clean_env: pytest.MonkeyPatch) -> None:
     assert settings.github_app_id == 12345
     assert settings.redis_url == "redis://127.0.0.1:7000/1"
     assert settings.database_url == "postgresql+psycopg://u@h/db"
+    assert settings.sandbox_scope == "autofix-staging"
     settings.require_service()
     github = settings.github()
     assert github.api_url == "https://ghe.example/api/v3" and github.app_id == 12345
@@ -98,3 +102,10 @@ def test_services_list_everything_missing() -> None:
     text = str(info.value)
     for name in ("AUTOFIX_GITHUB_APP_ID", "AUTOFIX_GITHUB_PRIVATE_KEY", "AUTOFIX_WEBHOOK_SECRET"):
         assert name in text
+
+
+@pytest.mark.parametrize("scope", ["", "has space", "-leading-dash", "x" * 65])
+def test_bad_sandbox_scope_names_the_variable(clean_env: pytest.MonkeyPatch, scope: str) -> None:
+    clean_env.setenv("AUTOFIX_SANDBOX_SCOPE", scope)
+    with pytest.raises(SettingsError, match="AUTOFIX_SANDBOX_SCOPE"):
+        load_settings()

@@ -12,7 +12,14 @@ import pytest
 
 from app.testing import DockerSandboxes, DockerTestRunner, TestPlan, restrict_patch
 from sandbox.client import docker_client
-from tests.solve.repo import FIXED_MEDIAN, NEW_TEST, WRONG_MEDIAN, git, make_patch, make_repo
+from tests.fakes.example_repo import (
+    FIXED_MEDIAN,
+    NEW_TEST,
+    WRONG_MEDIAN,
+    git,
+    make_patch,
+    make_repo,
+)
 
 pytestmark = pytest.mark.docker
 

@@ -15,8 +15,8 @@ import pytest
 
 from app.cli import main
 from tests.fakes.anthropic_server import FakeAnthropic, FakeUsage
-from tests.solve.personas import Script, persona_of
-from tests.solve.repo import git, make_repo
+from tests.fakes.example_repo import git, make_repo
+from tests.fakes.personas import Script, persona_of
 
 pytestmark = pytest.mark.docker
 
@@ -101,7 +101,10 @@ def test_correct_patch_wins_over_wrong_and_tampering_candidates(
     git(repo, "commit", "-q", "-m", "a flaky test")
     head = git(repo, "rev-parse", "HEAD")
     # The judge prefers the wrong patch, so only the holdout check can stop it.
-    script = Script(round0=["WRONG", "DELETER", "FORGER", "SKIPPER", "CORRECT"])
+    script = Script(
+        round0=["WRONG", "DELETER", "FORGER", "SKIPPER", "CORRECT"],
+        judge_prefers=("WRONG", "CORRECT"),
+    )
     fake.respond_with(script)
     code, result = solve(
         workdir,

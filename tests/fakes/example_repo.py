@@ -1,4 +1,5 @@
-"""Throwaway git repositories made from examples/calc, and patches against them."""
+"""Throwaway git repositories made from examples/calc, patches against them, and the fixes
+scripted agents write into them."""
 
 from __future__ import annotations
 
@@ -41,6 +42,14 @@ NEW_TEST = """from calc import median
 
 def test_median_even_count():
     assert median([1, 2, 3, 4]) == 2.5
+"""
+
+# What a refinement asked to "also cover unsorted input" adds.
+MORE_TESTS = """from calc import median
+
+
+def test_median_even_unsorted():
+    assert median([4, 1, 3, 2]) == 2.5
 """
 
 
