@@ -58,6 +58,7 @@ class SummaryReady(_Event):
     rollout_id: str
     fallback: bool
     approach: str = ""
+    compression_ratio: float = 0.0
 
 
 class BaselineDone(_Event):

@@ -116,6 +116,7 @@ class Generation:
                 SummaryReady(
                     rollout_id=rollout.rollout_id,
                     fallback=summary.fallback,
+                    compression_ratio=round(summary.compression_ratio, 1),
                     approach=summary.approach[:200],
                 )
             )

@@ -70,3 +70,12 @@ class RolloutSummary(BaseModel):
     fallback: bool = Field(
         default=False, description="True when built from the trajectory, not by the model."
     )
+    trajectory_tokens: int = Field(
+        default=0, ge=0, description="Estimated tokens of the trajectory and patch summarized."
+    )
+    summary_tokens: int = Field(default=0, ge=0, description="Estimated tokens of this summary.")
+
+    @property
+    def compression_ratio(self) -> float:
+        """Trajectory tokens per summary token (0 when not measured)."""
+        return self.trajectory_tokens / self.summary_tokens if self.summary_tokens else 0.0

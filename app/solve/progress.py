@@ -98,6 +98,8 @@ class ProgressView:
             )
         if isinstance(event, SummaryReady):
             kind = "fallback summary" if event.fallback else "summary"
+            if event.compression_ratio:
+                kind += f" ({event.compression_ratio:g}x smaller than its trajectory)"
             return f"{event.rollout_id}: {kind} — {event.approach[:100]}"
         if isinstance(event, BaselineDone):
             parsed = "per-test" if event.parsed else "exit code only"

@@ -12,10 +12,15 @@ _LISTS = ("evidence", "hypotheses", "locations", "changes", "failure_modes", "ri
 _STRING_CAPS = (2000, 800, 400, 200, 100, 60)
 
 
+# Measurements about the summary; recorded with it, never shown to a model.
+_METADATA = {"trajectory_tokens", "summary_tokens"}
+
+
 def summary_tokens(summary: RolloutSummary) -> int:
     """Tokens of the larger of its JSON and markdown forms (both reach prompts)."""
     return max(
-        estimate_tokens(summary.model_dump_json()), estimate_tokens(render_markdown(summary))
+        estimate_tokens(summary.model_dump_json(exclude=_METADATA)),
+        estimate_tokens(render_markdown(summary)),
     )
 
 

@@ -11,7 +11,7 @@ from scaling.summary import PatchStats, RolloutSummary
 
 TOOL_NAME = "summary"
 # Filled in by code, never by the model.
-_CODE_FIELDS = ("rollout_id", "fallback", "patch_stats")
+_CODE_FIELDS = ("rollout_id", "fallback", "patch_stats", "trajectory_tokens", "summary_tokens")
 
 
 def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:

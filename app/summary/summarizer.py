@@ -92,6 +92,9 @@ class LLMSummarizer:
         traj_tokens = trajectory_tokens(records) + len(rollout.patch) // 4
         sum_tokens = summary_tokens(summary)
         ratio = traj_tokens / max(1, sum_tokens)
+        summary = summary.model_copy(
+            update={"trajectory_tokens": traj_tokens, "summary_tokens": sum_tokens}
+        )
         log.info(
             "summary of %s: %d -> %d tokens (compression %.1fx, fallback=%s)",
             rollout.rollout_id,

@@ -95,6 +95,9 @@ async def test_a_very_long_trajectory_stays_bounded(
     RolloutSummary.model_validate(report.summary.model_dump())
     assert len(fake_anthropic.requests[0].first_user_text) < 30_000 + 25_000
     assert report.trajectory_tokens > 1_000_000 and report.compression_ratio > 1_000
+    # The measurement travels with the summary (result.json, the store, progress lines).
+    assert report.summary.trajectory_tokens == report.trajectory_tokens
+    assert report.summary.compression_ratio == report.compression_ratio
 
 
 @pytest.mark.parametrize(
