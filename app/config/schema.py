@@ -155,6 +155,13 @@ class RepoConfig(_Section):
             estimates=defaults.model_copy(update={"rollout": rollout}),
         )
 
+    def with_default_image(self, image: str) -> RepoConfig:
+        """The deployment's image (AUTOFIX_SANDBOX_IMAGE) where the repository chose none."""
+        if "image" in self.sandbox.model_fields_set or image == self.sandbox.image:
+            return self
+        sandbox = self.sandbox.model_copy(update={"image": image})
+        return self.model_copy(update={"sandbox": sandbox})
+
     @property
     def test_command(self) -> str:
         """The configured or detected test command; `resolve_defaults` must have run."""

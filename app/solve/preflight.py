@@ -53,9 +53,7 @@ def prepare(args: SolveArgs, settings: Settings) -> tuple[SolveJob, Issue]:
     commit = _head(repo)
     issue = _issue(Path(args.issue_file))
     config = _config(args.config, files)
-    if "image" not in config.sandbox.model_fields_set and settings.sandbox_image != DEFAULT_IMAGE:
-        sandbox = config.sandbox.model_copy(update={"image": settings.sandbox_image})
-        config = config.model_copy(update={"sandbox": sandbox})
+    config = config.with_default_image(settings.sandbox_image)
     spec = args.model or config.model
     try:
         parse_model_spec(spec)

@@ -89,9 +89,10 @@ class EngineExecutor:
             commit = await self._clone(repo, checkout)
             files = await asyncio.to_thread(RepoFiles.from_git, checkout, commit)
             config = resolve_defaults(config, files, CONFIG_PATH)
+            config = config.with_default_image(self.settings.sandbox_image)
             seeds = await refinement_seeds(self.store, run)
             job = SolveJob(checkout, commit, config, config.model, run_dir, str(run.id))
-            model = make_model(job.model_spec, self.settings)
+            model = make_model(job.model_spec, self.settings, config.prices)
             try:
                 sandboxes = ScopedSandboxes(
                     checkout,

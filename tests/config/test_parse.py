@@ -178,3 +178,9 @@ def test_bad_price_value_says_what_fits() -> None:
         f"`prices.claude-sonnet-4-6.input` on line 2 of {SOURCE} must be a number of at least 0, "
         "got 'cheap'"
     ]
+
+
+def test_deployment_image_applies_only_where_the_repository_chose_none() -> None:
+    assert parse_repo_config("", SOURCE).with_default_image("ours:1").sandbox.image == "ours:1"
+    chosen = parse_repo_config("sandbox:\n  image: theirs:2\n", SOURCE)
+    assert chosen.with_default_image("ours:1").sandbox.image == "theirs:2"
