@@ -13,6 +13,8 @@ from app.github.models import (
     PullRequestInfo,
     RepoInfo,
     ReviewCommentInfo,
+    ReviewThreadInfo,
+    ThreadCommentInfo,
 )
 from app.github.patch_check import PatchRejected, validate_patch
 from app.github.publish import PublishRequest, PublishResult, publish
@@ -36,6 +38,8 @@ __all__ = [
     "PullRequestInfo",
     "RepoInfo",
     "ReviewCommentInfo",
+    "ReviewThreadInfo",
+    "ThreadCommentInfo",
     "api_version",
     "publish",
     "validate_patch",

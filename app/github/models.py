@@ -94,3 +94,23 @@ class ConfigFile(_Frozen):
 
     text: str
     source: str
+
+
+class ThreadCommentInfo(_Frozen):
+    """One comment of a review thread."""
+
+    author: str
+    body: str
+
+
+class ReviewThreadInfo(_Frozen):
+    """An unresolved, current review thread on a pull request: where it is and what it says."""
+
+    path: str
+    line: int | None
+    comments: tuple[ThreadCommentInfo, ...]
+
+    @property
+    def author(self) -> str:
+        """Who opened the thread."""
+        return self.comments[0].author if self.comments else "ghost"

@@ -18,6 +18,15 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
 
+def is_write(request: httpx.Request) -> bool:
+    """Whether a request creates content; GraphQL posts count only when they carry a mutation."""
+    if request.method not in WRITE_METHODS:
+        return False
+    if request.url.path.endswith("/graphql"):
+        return b"mutation" in request.content
+    return True
+
+
 class WritePacer(BaseThrottler):
     """Starts writes at least `interval_s` apart and caps concurrent requests of one client."""
 
@@ -53,14 +62,14 @@ class WritePacer(BaseThrottler):
         if self._async_slots is None:
             self._async_slots = asyncio.Semaphore(self.max_concurrency)
         async with self._async_slots:
-            if request.method in WRITE_METHODS:
+            if is_write(request):
                 await self.wait_for_write_slot()
             yield
 
     @contextmanager
     def acquire(self, request: httpx.Request) -> Generator[None, Any, Any]:
         # autofix talks to GitHub asynchronously; the blocking path exists for completeness.
-        if request.method in WRITE_METHODS:
+        if is_write(request):
             with self._thread_lock:
                 delay = self._next_write - self._clock()
                 if delay > 0:

@@ -10,6 +10,7 @@ from app.worker.deps import WorkerDeps
 from app.worker.notices import notify_once
 from app.worker.ports import RepoApi
 from app.worker.publishing import publish_candidate
+from app.worker.refine_feedback import refine_feedback
 from app.worker.starting import cancel_run, start_run
 from app.worker.trigger import Trigger
 
@@ -37,8 +38,9 @@ async def run_command(
         if run is None or run.pr_number is None:
             await _say(deps, repo, trigger, "There is no autofix pull request to refine yet.")
             return "ignored"
+        feedback = await refine_feedback(repo, run.pr_number, command.argument, trigger.sender)
         return await start_run(
-            deps, repo, issue_trigger, config, "refine", parent=run, feedback=command.argument
+            deps, repo, issue_trigger, config, "refine", parent=run, feedback=feedback
         )
     if command.name == "cancel":
         outcome = await cancel_run(deps, repo, issue_trigger, f"cancelled by @{trigger.sender}")

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from tests.fakes.git_http import run_http_backend
 from tests.fakes.github_auth import FakeAuth
 from tests.fakes.github_examples import Shapes
+from tests.fakes.github_graphql import build_graphql_router, thread_node
 from tests.fakes.github_routes import FakeError, build_router, error_response, render_pull
 from tests.fakes.github_state import FakeRepo, GitHubState, commit_files, init_bare
 
@@ -185,6 +186,23 @@ class FakeGitHub:
             made.append(self.shapes.review_comment(repo.full_name, pr, review_id, fields))
         self.state.review_comments.setdefault((repo.full_name, pr, review_id), []).extend(made)
 
+    def add_review_thread(
+        self,
+        owner: str,
+        name: str,
+        pr: int,
+        path: str,
+        comments: list[tuple[str, str]],
+        *,
+        line: int | None = 1,
+        resolved: bool = False,
+        outdated: bool = False,
+    ) -> None:
+        """A review thread of (author, body) comments; authors ending in `[bot]` are Apps."""
+        node = thread_node(path, line, comments, resolved, outdated)
+        with self.state.lock:
+            self.state.review_threads.setdefault((f"{owner}/{name}", pr), []).append(node)
+
     def set_permission(self, user: str, level: str) -> None:
         """Give `user` a role: admin, maintain, write, triage or read (else not a collaborator)."""
         self.state.permissions[user] = level
@@ -272,6 +290,8 @@ class FakeGitHub:
         app.add_exception_handler(FakeError, lambda _req, exc: error_response(exc))
         app.middleware("http")(self._middleware)
         app.include_router(build_router(self), prefix=self.api_prefix)
+        # GraphQL lives at /graphql on github.com and at /api/graphql (beside /api/v3) on GHES.
+        app.include_router(build_graphql_router(self), prefix="/api" if self.api_prefix else "")
         app.add_api_route("/{owner}/{repo}.git/{rest:path}", self._git, methods=["GET", "POST"])
         return app
 

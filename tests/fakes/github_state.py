@@ -147,6 +147,8 @@ class GitHubState:
     check_runs: dict[int, Json] = field(default_factory=dict)
     pulls: dict[tuple[str, int], Json] = field(default_factory=dict)
     review_comments: dict[tuple[str, int, int], list[Json]] = field(default_factory=dict)
+    review_threads: dict[tuple[str, int], list[Json]] = field(default_factory=dict)
+    """(repo, pull request) -> GraphQL `PullRequestReviewThread` nodes."""
     permissions: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, tuple[int, float]] = field(default_factory=dict)
     """token -> (installation id, expiry as a unix time)."""
