@@ -63,6 +63,7 @@ async def _guarded(deps: WorkerDeps, run: Run) -> str:
             tracker.outcome = f"The run failed: {exc}"
             tracker.advice = ["Comment `/autofix retry` to start again."]
             tracker.touch()
+            await writer.flush()
             await _finish(deps, run.id, "failed", error=str(exc))
             return "failed"
 
@@ -86,6 +87,11 @@ async def _execute(
             tracker.phase = "cancelled"
             tracker.outcome = f"Cancelled: {cancelled.result()}. No pull request was opened."
             tracker.touch()
+            # A terminal state in the store means everything is done: sandboxes gone, the
+            # status comment final. (run_issue reaps again at the end; reaping is idempotent.)
+            with contextlib.suppress(Exception):
+                await deps.reaper.reap(str(run.id))
+            await writer.flush()
             await _finish(deps, run.id, "cancelled", error=cancelled.result())
             return "cancelled"
     await deps.store.record_result(run.id, result, render_markdown)
@@ -98,12 +104,14 @@ async def _execute(
         tracker.phase, tracker.pr_url = "done", link.url
         tracker.outcome = f"Proposed `{result.winner.rollout_id}` in {link.url}."
         tracker.touch()
+        await writer.flush()
         await _finish(deps, run.id, "resolved", winner=result.winner.rollout_id)
         return "resolved"
     why, advice = explain_outcome(result)
     tracker.phase = "failed" if result.status == "error" else "done"
     tracker.outcome, tracker.advice = f"No pull request was opened. {why}", advice
     tracker.touch()
+    await writer.flush()
     await _finish(deps, run.id, "failed" if result.status == "error" else "unresolved")
     return result.status
 
