@@ -65,7 +65,8 @@ async def _solve(job: SolveJob, issue: Issue, model: ClosableModel, console: Con
         with ProgressView(console) as progress:
             engine = make_engine(job, model, sandboxes.rollout, sandboxes, progress)
             try:
-                result = await engine.run(issue)
+                async with sandboxes.pooled(engine.config):
+                    result = await engine.run(issue)
                 return result.model_copy(update={"base_commit": job.commit})
             except Exception as exc:  # the run's boundary: report it as a failed run
                 return RunResult(status="error", error=f"{type(exc).__name__}: {exc}")

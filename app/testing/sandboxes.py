@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from sandbox.container import DockerSandbox
 from sandbox.models import Limits, SandboxSpec
+from sandbox.pool import SandboxPool
+from scaling.config import EngineConfig
 
 REPORT_CAP_BYTES = 32 * 1024 * 1024
 
@@ -37,6 +40,10 @@ class DockerSandboxes:
         self.client = client
         self.limits = limits or Limits()
         self.command_timeout_s = command_timeout_s
+        self.pool: SandboxPool | None = None
+        """The rollout pool of the current (or last) `pooled()` block."""
+        self._pooling = False
+        self._unserved = 0
 
     def spec(self, purpose: str, hidden: Sequence[str]) -> SandboxSpec:
         return SandboxSpec(
@@ -58,6 +65,44 @@ class DockerSandboxes:
         """A sandbox with `hidden` paths absent; enter it with `async with`."""
         return DockerSandbox(self.spec(purpose, hidden), client=self.client)
 
-    def rollout(self, rollout_id: str) -> DockerSandbox:
-        """A rollout's sandbox: holdout paths are never visible to an agent."""
-        return self("rollout", self.holdout)
+    def rollout(self, rollout_id: str) -> AbstractAsyncContextManager[DockerSandbox]:
+        """A rollout's sandbox, never used before: holdout paths are never visible to an agent."""
+        if self.pool is None or not self._pooling:
+            return self("rollout", self.holdout)
+        return self._leased(self.pool)
+
+    @property
+    def warm_hits(self) -> int:
+        """Rollout sandboxes that came ready from the pool."""
+        return self.pool.warm_hits if self.pool else 0
+
+    @property
+    def cold_starts(self) -> int:
+        """Rollout sandboxes the pool had to start on demand."""
+        return self.pool.cold_starts if self.pool else 0
+
+    @asynccontextmanager
+    async def pooled(self, config: EngineConfig) -> AsyncIterator[DockerSandboxes]:
+        """Start rollout sandboxes ahead of each round while the block runs; on exit (also on
+        cancellation or error) every sandbox still waiting is removed."""
+        per_round = 1 if config.strategy == "single" else config.rollouts
+        rounds = config.rounds if config.strategy == "rtv" else 1
+        # Sandboxes for the next round are started during this round's rollouts and wait
+        # through its checks and tournament, which take far less than the rollouts themselves.
+        idle_s = 2 * config.estimates.rollout.wall_s
+        spec = self.spec("rollout", self.holdout)
+        pool = SandboxPool(spec, self.client, size=per_round, max_idle_s=idle_s)
+        self.pool, self._pooling, self._unserved = pool, True, per_round * rounds
+        async with pool:
+            try:
+                yield self
+            finally:
+                self._pooling = False  # lend no more, then the pool removes what waits
+
+    @asynccontextmanager
+    async def _leased(self, pool: SandboxPool) -> AsyncIterator[DockerSandbox]:
+        self._unserved = max(self._unserved - 1, 0)
+        # Stop refilling once no later rollout of the run would take what the pool starts.
+        pool.size = min(pool.size, self._unserved)
+        async with pool.sandbox() as sandbox:
+            yield sandbox

@@ -107,7 +107,8 @@ class EngineExecutor:
                 )
                 engine = make_engine(job, model, sandboxes.rollout, sandboxes, tracker)
                 engine.runner = RecordingRunner(engine.runner, self.store, run.id)
-                result = await engine.run(issue, seeds=seeds, feedback=run.feedback)
+                async with sandboxes.pooled(engine.config):
+                    result = await engine.run(issue, seeds=seeds, feedback=run.feedback)
                 return result.model_copy(update={"base_commit": commit})
             finally:
                 await model.aclose()

@@ -88,12 +88,16 @@ def containers_of(prefix: str) -> list[dict[str, Any]]:
     return [c for c in listed if (c.get("Labels") or {}).get(SCOPE_LABEL, "").startswith(prefix)]
 
 
-async def wait_for_containers(prefix: str, present: bool, deadline_s: float) -> list[Any]:
-    """Poll until containers of `prefix` exist (or are all gone); returns the last listing."""
+async def wait_for_containers(
+    prefix: str, present: bool, deadline_s: float, label: str | None = None
+) -> list[Any]:
+    """Poll until containers of `prefix` (with `label`, if given) exist (or are all gone);
+    returns the last listing."""
     loop = asyncio.get_running_loop()
     end = loop.time() + deadline_s
     while True:
         found = await asyncio.to_thread(containers_of, prefix)
+        found = [c for c in found if label is None or label in (c.get("Labels") or {})]
         if bool(found) == present or loop.time() > end:
             return found
         await asyncio.sleep(0.5)

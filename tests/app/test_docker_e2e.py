@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from sandbox.pool import POOL_LABEL
 from tests.app.docker_app import (
     CONFIG,
     docker_app,
@@ -121,6 +122,8 @@ async def test_cancel_removes_the_runs_containers(
     async with app.serving():
         await app.deliver("issues", app.payloads.labeled(number))
         assert await wait_for_containers(prefix, present=True, deadline_s=120), "a sandbox ran"
+        # The rollout's sandbox comes from the run's pool and carries the run's scope too.
+        assert await wait_for_containers(prefix, present=True, deadline_s=120, label=POOL_LABEL)
         await app.deliver("issue_comment", app.payloads.comment(number, "/autofix cancel"))
         run = await app.wait_for_run(number, "cancelled", deadline_s=60)
         left = await wait_for_containers(prefix, present=False, deadline_s=30)

@@ -12,6 +12,8 @@ import pytest
 
 from app.testing import DockerSandboxes, DockerTestRunner, TestPlan, restrict_patch
 from sandbox.client import docker_client
+from sandbox.pool import POOL_LABEL, SandboxPool
+from scaling.config import EngineConfig
 from tests.fakes.example_repo import (
     FIXED_MEDIAN,
     NEW_TEST,
@@ -108,6 +110,65 @@ async def test_a_command_that_is_not_pytest_is_judged_by_exit_code(
     runner.plan = runner.plan.model_copy(update={"command": "python3 -c 'import calc' && false"})
     run = await runner.baseline()
     assert not run.parsed and run.exit_code == 1 and run.outcomes == {}
+
+
+def pooled(client: Any, pool: SandboxPool | None) -> set[str]:
+    """Containers (any state) the pool started, by label."""
+    assert pool is not None
+    found = client.api.containers(all=True, filters={"label": f"{POOL_LABEL}={pool.id}"})
+    return {info["Id"] for info in found}
+
+
+async def test_rollouts_come_fresh_from_a_pool_that_is_gone_after_the_run(
+    runner: DockerTestRunner, client: Any
+) -> None:
+    sandboxes = runner.sandboxes
+    assert isinstance(sandboxes, DockerSandboxes)
+    async with sandboxes.pooled(EngineConfig(rollouts=2, rounds=2)):
+        pool = sandboxes.pool
+        assert pool is not None
+        await pool.wait_filled()
+        waiting = pooled(client, pool)
+        async with sandboxes.rollout("r0") as first, sandboxes.rollout("r1") as second:
+            await first.write_file("used.txt", "left behind")
+            listing = (await second.exec("ls tests; test -e used.txt; echo $?")).output.split()
+            round0 = {first.container_id, second.container_id}
+            labels = client.api.inspect_container(first.container_id)["Config"]["Labels"]
+        await pool.wait_filled()  # refilled for round 1 while round 0 ran
+        async with sandboxes.rollout("r2") as third:
+            probe = (await third.exec("test -e used.txt; echo $?")).output.split()
+            assert third.container_id not in round0
+        # One round-1 rollout is left, and one sandbox waits for it.
+        assert pool.ready == 1 and len(pooled(client, pool)) == 1
+    assert round0 == waiting and (sandboxes.warm_hits, sandboxes.cold_starts) == (3, 0)
+    assert not pooled(client, pool), "the run's end removed every pooled sandbox"
+    assert listing == ["test_stats.py", "1"] and probe == ["1"]  # holdout hidden, never reused
+    assert labels["autofix.purpose"] == "rollout" and labels["autofix.run_id"] == sandboxes.run_id
+
+
+async def test_a_cancelled_run_leaves_no_pooled_sandbox(
+    runner: DockerTestRunner, client: Any
+) -> None:
+    sandboxes = runner.sandboxes
+    assert isinstance(sandboxes, DockerSandboxes)
+    in_use = asyncio.Event()
+
+    async def run() -> None:
+        # The rollout's sandbox is asked for once the pool is open (the with items run in order).
+        async with sandboxes.pooled(EngineConfig(rollouts=2, rounds=1)), sandboxes.rollout("r0"):
+            in_use.set()
+            await asyncio.Event().wait()
+
+    task = asyncio.create_task(run())
+    await in_use.wait()
+    assert sandboxes.pool is not None
+    await sandboxes.pool.wait_filled()
+    before = pooled(client, sandboxes.pool)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert len(before) == 2, "one sandbox in use, one waiting for the next rollout"
+    assert not pooled(client, sandboxes.pool)
 
 
 def test_restrict_patch_keeps_only_the_named_files(tmp_path: Path) -> None:
