@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from sandbox import labels as L
 from sandbox.builder import BUILD_HINT, BuildPlan, build_image
 from sandbox.client import blocking
 from sandbox.errors import ImageError
-from sandbox.locks import KeyedLocks
+from sandbox.locks import KeyedLocks, default_lock_dir, host_lock
 from sandbox.models import SandboxSpec
 from sandbox.snapshot import Snapshot, build_snapshot, resolve_commit
 
@@ -26,6 +27,9 @@ IMAGE_KIND = "autofix.image.kind"
 IMAGE_KEY = "autofix.image.key"
 IMAGE_SCOPE = "autofix.image.scope"
 _FULL_SHA = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
+# Remembered images are looked up on the engine again after this long, which also marks
+# them used (see _existing) so that Reaper.prune_images spares them.
+RECHECK_S = 3600
 
 
 @dataclass(frozen=True)
@@ -43,13 +47,15 @@ def _key(*parts: object) -> str:
 class Environments:
     """Caches snapshots, environment images (setup results) and workspace images."""
 
-    def __init__(self, max_snapshots: int = 8) -> None:
+    def __init__(self, max_snapshots: int = 8, lock_dir: Path | None = None) -> None:
         self.setup_runs = 0
         """How many times setup commands actually ran (cache misses), for tests and benchmarks."""
         self._max_snapshots = max_snapshots
         self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
-        self._prepared: dict[str, Prepared] = {}
+        self._prepared: dict[str, tuple[Prepared, float]] = {}
         self._locks = KeyedLocks()
+        # Workers sharing this directory (and a Docker engine) build each environment once.
+        self._lock_dir = lock_dir
 
     def forget(self, spec: SandboxSpec) -> None:
         """Drop what is remembered for this spec (e.g. after its image was removed)."""
@@ -65,12 +71,12 @@ class Environments:
     async def prepare(self, client: docker.DockerClient, spec: SandboxSpec) -> Prepared:
         """The workspace image for spec, building whatever is not cached yet."""
         fast = self._spec_key(spec)
-        if _FULL_SHA.match(spec.commit) and fast in self._prepared:
-            return self._prepared[fast]
+        if _FULL_SHA.match(spec.commit) and (cached := self._cached(fast)):
+            return cached
         sha = await blocking(resolve_commit, spec.repo, spec.commit)
         slow = self._spec_key(spec, sha)
-        if slow in self._prepared:
-            return self._prepared[slow]
+        if cached := self._cached(slow):
+            return cached
         snapshot = await self._snapshot(spec.repo, sha, spec)
         base_id = await blocking(self._base_image, client, spec.image)
         parent = base_id
@@ -78,10 +84,19 @@ class Environments:
             parent = await self._environment(client, spec, base_id, snapshot)
         image_id = await self._workspace(client, spec, parent, snapshot)
         prepared = Prepared(image_id, snapshot.base_sha)
-        self._prepared[slow] = prepared
+        self._prepared[slow] = (prepared, time.monotonic())
         if _FULL_SHA.match(spec.commit):
-            self._prepared[fast] = prepared
+            self._prepared[fast] = (prepared, time.monotonic())
         return prepared
+
+    def _cached(self, key: str) -> Prepared | None:
+        entry = self._prepared.get(key)
+        if entry is None:
+            return None
+        if time.monotonic() - entry[1] > RECHECK_S:
+            del self._prepared[key]
+            return None
+        return entry[0]
 
     async def _snapshot(self, repo: Path, sha: str, spec: SandboxSpec) -> Snapshot:
         # The sha pins the content, so the repository's location does not matter.
@@ -110,7 +125,15 @@ class Environments:
         except docker.errors.ImageNotFound:
             return None
         found = (info.get("Config") or {}).get("Labels") or {}
-        return str(info["Id"]) if found.get(IMAGE_KEY) == key else None
+        if found.get(IMAGE_KEY) != key:
+            return None
+        # Tagging again stamps the image's LastTagTime: the pruner's "last used".
+        repository, tag = ref.split(":")
+        try:
+            client.api.tag(info["Id"], repository, tag, force=True)
+        except docker.errors.NotFound:
+            return None  # pruned just now
+        return str(info["Id"])
 
     async def _environment(
         self, client: docker.DockerClient, spec: SandboxSpec, base_id: str, snapshot: Snapshot
@@ -121,9 +144,14 @@ class Environments:
             found = await blocking(self._existing, client, ref, key)
             if found:
                 return found
-            self.setup_runs += 1
-            plan = self._plan(spec, base_id, ref, key, snapshot, "env", False)
-            return await blocking(build_image, client, plan)
+            # Another worker on this engine may be building it: wait for it, then look again.
+            async with host_lock(self._lock_dir or default_lock_dir(), f"env-{key[:32]}.lock"):
+                found = await blocking(self._existing, client, ref, key)
+                if found:
+                    return found
+                self.setup_runs += 1
+                plan = self._plan(spec, base_id, ref, key, snapshot, "env", False)
+                return await blocking(build_image, client, plan)
 
     async def _workspace(
         self, client: docker.DockerClient, spec: SandboxSpec, parent: str, snapshot: Snapshot

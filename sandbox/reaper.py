@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from sandbox import labels as L
 from sandbox.client import blocking
+from sandbox.prune import prune_images
 
 
 class Reaped(BaseModel):
@@ -46,6 +47,15 @@ class Reaper:
         run sandboxes too; scope confines the pass to objects labelled autofix.scope=scope.
         """
         return await blocking(self._reap, live_run_ids, scope)
+
+    async def prune_images(
+        self, keep_recent_s: float = 7 * 24 * 3600, keep: int = 20, scope: str | None = None
+    ) -> list[str]:
+        """Remove environment and workspace images autofix built that no container uses,
+        last used (built, or found by a worker) over keep_recent_s ago, beyond the newest
+        `keep` of each kind; return their names. Other images (the base image) are never
+        touched; scope confines the pass to images labelled autofix.image.scope=scope."""
+        return await blocking(prune_images, self._client.api, keep_recent_s, keep, scope)
 
     def _reap(self, live: Collection[str] | None, scope: str | None) -> Reaped:
         api = self._client.api
