@@ -71,3 +71,7 @@ class RunReaper:
     async def reap(self, run_id: str) -> int:
         gone = await self.reaper.reap(live_run_ids=(), scope=run_scope(self.prefix, run_id))
         return len(gone.containers)
+
+    async def prune_images(self) -> int:
+        # Every scope: images are shared by runs; their scope label only names the first user.
+        return len(await self.reaper.prune_images())

@@ -48,6 +48,8 @@ class Reaper(Protocol):
 
     async def reap(self, run_id: str) -> int: ...
 
+    async def prune_images(self) -> int: ...
+
 
 @dataclass
 class WorkerDeps:

@@ -26,11 +26,17 @@ RUN_TIMEOUT_S = 3 * 3600
 RUN_TRIES = 1
 STATUS_TIMEOUT_S = 60
 RECOVER_TIMEOUT_S = 120
+PRUNE_TIMEOUT_S = 600
 
 
 async def recover_job(ctx: dict[str, Any]) -> list[int]:
     """Periodic sweep for runs whose worker died (their heartbeat expired)."""
     return await recover_orphans(deps_of(ctx))
+
+
+async def prune_job(ctx: dict[str, Any]) -> int:
+    """Hourly: remove autofix images no container uses and no run needed for a week."""
+    return await deps_of(ctx).reaper.prune_images()
 
 
 def worker_options(
@@ -61,7 +67,10 @@ def worker_options(
                 unique=True,
                 timeout=RECOVER_TIMEOUT_S,
                 max_tries=1,
-            )
+            ),
+            cron(
+                prune_job, minute={7}, second={0}, unique=True, timeout=PRUNE_TIMEOUT_S, max_tries=1
+            ),
         ],
         "redis_settings": RedisSettings.from_dsn(redis_url),
         "on_startup": startup,

@@ -1,0 +1,27 @@
+"""The worker prunes unused sandbox images on a schedule of its own, through its Reaper."""
+
+from __future__ import annotations
+
+from arq.connections import ArqRedis, RedisSettings, create_pool
+
+from app.worker.settings import prune_job, worker_options
+from tests.app.harness import AppUnderTest
+from tests.fakes.executor import RecordingReaper
+
+
+async def test_prune_runs_hourly_apart_from_the_recovery_sweep(app: AppUnderTest) -> None:
+    options = worker_options(app.redis_url, app.make_deps)
+    jobs = {job.name: job for job in options["cron_jobs"]}
+    assert set(jobs) == {"cron:recover_job", "cron:prune_job"}
+    assert jobs["cron:prune_job"].minute == {7} and jobs["cron:prune_job"].unique
+
+    redis: ArqRedis = await create_pool(RedisSettings.from_dsn(app.redis_url))
+    try:
+        deps = await app.make_deps(redis)
+        assert isinstance(deps.reaper, RecordingReaper)
+        assert await prune_job({"deps": deps}) == 0
+        assert deps.reaper.pruned == 1
+    finally:
+        await redis.aclose(close_connection_pool=True)
+        for clients in app.clients:
+            await clients.aclose()
