@@ -82,6 +82,13 @@ class GateDecided(_Event):
     tamper: list[str] = []
     reproduced: bool | None = None
 
+    @property
+    def verdict(self) -> Literal["passed", "flagged", "failed"]:
+        """Tampering is reported as `flagged` even when the tests happened to pass."""
+        if self.passed:
+            return "passed"
+        return "flagged" if self.tamper else "failed"
+
 
 class MatchDecided(_Event):
     """One tournament match; `votes` maps candidate id to the valid votes it received."""

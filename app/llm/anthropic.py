@@ -6,7 +6,6 @@ import asyncio
 import os
 import random
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any
 
 import anthropic
@@ -22,7 +21,8 @@ from app.llm.base import (
     ToolUseBlock,
 )
 from app.llm.pricing import PriceTable, anthropic_prices
-from app.llm.retry import Failure, RetryPolicy, Sleep, call_with_retries, parse_retry_after
+from app.llm.retry import Failure, RetryPolicy, Sleep, parse_retry_after
+from app.llm.sdk import SdkModel
 from scaling.rollout import Usage
 
 NO_KEY = (
@@ -34,7 +34,7 @@ DEFAULT_BASE_URL = "https://api.anthropic.com"
 SPEND_LIMIT_CODES = ("enforced_spend_limit_reached", "contract_spend_limit_reached")
 
 
-class AnthropicModel:
+class AnthropicModel(SdkModel[anthropic.AsyncAnthropic]):
     """A `Model` backed by the Anthropic Messages API (or a server speaking its wire format)."""
 
     def __init__(
@@ -53,11 +53,9 @@ class AnthropicModel:
         key = api_key or env.get("ANTHROPIC_API_KEY")
         if not key:
             raise ModelConfigError(NO_KEY)
+        super().__init__(retry, sleep, rng)
         self.model = model
-        self.retry = retry or RetryPolicy()
         self._prices = prices or anthropic_prices()
-        self._sleep = sleep
-        self._rng = rng or random.Random()
         # Retries are ours (max_retries=0): the SDK would also retry a spend-limit 429.
         self._client = anthropic.AsyncAnthropic(
             api_key=key,
@@ -71,23 +69,14 @@ class AnthropicModel:
     def name(self) -> str:
         return f"anthropic:{self.model}"
 
-    @property
-    def base_url(self) -> str:
-        return str(self._client.base_url).rstrip("/")
-
     async def complete(self, request: ModelRequest) -> ModelResponse:
         params = request_to_wire(request, self.model)
 
         async def attempt() -> Any:
             return await self._client.messages.create(**params)
 
-        message = await call_with_retries(
-            attempt,
-            classify_anthropic_error,
-            policy=self.retry,
-            sleep=self._sleep,
-            rng=self._rng,
-            what=f"{self.name} at {self.base_url}",
+        message = await self._call(
+            attempt, classify_anthropic_error, f"{self.name} at {self.base_url}"
         )
         content: list[TextBlock | ToolUseBlock] = []
         for block in message.content:
@@ -108,20 +97,6 @@ class AnthropicModel:
             "cache_read_tokens": usage.cache_read_input_tokens or 0,
         }
         return Usage(**tokens, cost_usd=self._prices.cost(self.model, **tokens), calls=1)
-
-    async def aclose(self) -> None:
-        await self._client.close()
-
-    async def __aenter__(self) -> AnthropicModel:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 def is_spend_limit(error: anthropic.APIStatusError) -> bool:

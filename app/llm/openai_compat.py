@@ -6,7 +6,6 @@ import asyncio
 import os
 import random
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any
 
 import openai
@@ -20,7 +19,8 @@ from app.llm.base import (
 )
 from app.llm.openai_wire import STOP_REASONS, content_from_wire, request_to_wire
 from app.llm.pricing import PriceTable, local_prices
-from app.llm.retry import Failure, RetryPolicy, Sleep, call_with_retries, parse_retry_after
+from app.llm.retry import Failure, RetryPolicy, Sleep, parse_retry_after
+from app.llm.sdk import SdkModel
 from scaling.rollout import Usage
 
 # Local servers ignore the key, but the SDK refuses to run without one.
@@ -28,7 +28,7 @@ LOCAL_KEY = "local"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 
-class OpenAICompatModel:
+class OpenAICompatModel(SdkModel[openai.AsyncOpenAI]):
     """A `Model` backed by `POST {base_url}/chat/completions` with function tools."""
 
     def __init__(
@@ -44,11 +44,9 @@ class OpenAICompatModel:
         env: Mapping[str, str] | None = None,
     ) -> None:
         env = os.environ if env is None else env
+        super().__init__(retry, sleep, rng)
         self.model = model
-        self.retry = retry or RetryPolicy()
         self._prices = prices or local_prices()
-        self._sleep = sleep
-        self._rng = rng or random.Random()
         self._calls = 0
         self._client = openai.AsyncOpenAI(
             api_key=api_key or env.get("OPENAI_API_KEY") or LOCAL_KEY,
@@ -62,24 +60,13 @@ class OpenAICompatModel:
     def name(self) -> str:
         return f"openai:{self.model}@{self.base_url}"
 
-    @property
-    def base_url(self) -> str:
-        return str(self._client.base_url).rstrip("/")
-
     async def complete(self, request: ModelRequest) -> ModelResponse:
         params = request_to_wire(request, self.model)
 
         async def attempt() -> Any:
             return await self._client.chat.completions.create(**params)
 
-        completion = await call_with_retries(
-            attempt,
-            classify_openai_error,
-            policy=self.retry,
-            sleep=self._sleep,
-            rng=self._rng,
-            what=f"{self.name}",
-        )
+        completion = await self._call(attempt, classify_openai_error, self.name)
         if not completion.choices:
             raise ModelResponseError(f"{self.name} answered without choices")
         choice = completion.choices[0]
@@ -105,20 +92,6 @@ class OpenAICompatModel:
             "cache_write_tokens": 0,
         }
         return Usage(**tokens, cost_usd=self._prices.cost(self.model, **tokens), calls=1)
-
-    async def aclose(self) -> None:
-        await self._client.close()
-
-    async def __aenter__(self) -> OpenAICompatModel:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 def classify_openai_error(exc: Exception) -> Failure | None:

@@ -46,7 +46,7 @@ class ProgressView:
         self.rows: dict[str, _Row] = {}
         self.log: list[str] = []
         self.spent = 0.0
-        # Engine and rollout runner may both report a rollout's start and end: show each once.
+        # A runner that also reports its own rollouts' start and end must not double the lines.
         self._seen: set[tuple[str, str]] = set()
         self.live: Live | None = None
         if console.is_terminal:
@@ -108,7 +108,7 @@ class ProgressView:
                 f"{len(event.flaky)} flaky, {len(event.preexisting)} failing before any change"
             )
         if isinstance(event, GateDecided):
-            verdict = "passed" if event.passed else ("flagged" if event.tamper else "failed")
+            verdict = event.verdict
             if event.rollout_id in self.rows:
                 self.rows[event.rollout_id].gate = verdict
             why = "; ".join([*event.tamper, *event.reasons])

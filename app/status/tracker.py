@@ -41,7 +41,6 @@ class RolloutView:
 class RunTracker:
     """Live state of one run; `version` grows on every change so writers know to re-render."""
 
-    issue: int
     budget_usd: float | None = None
     phase: Phase = "starting"
     rounds: list[RoundStarted] = field(default_factory=list)
@@ -79,7 +78,7 @@ class RunTracker:
             self.spend_usd = sum(r.cost_usd for r in self.rollouts.values())
         elif isinstance(event, GateDecided):
             view = self._rollout(event.rollout_id)
-            view.gate = "passed" if event.passed else ("flagged" if event.tamper else "failed")
+            view.gate = event.verdict
             view.gate_reasons = [*event.reasons, *event.tamper]
         elif isinstance(event, HoldoutDecided):
             self._rollout(event.rollout_id).holdout = "passed" if event.passed else "failed"

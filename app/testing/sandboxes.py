@@ -30,6 +30,7 @@ class DockerSandboxes:
         client: Any = None,
         limits: Limits | None = None,
         command_timeout_s: float = 900.0,
+        scope: str | None = None,
     ) -> None:
         self.repo = repo
         self.commit = commit
@@ -40,6 +41,8 @@ class DockerSandboxes:
         self.client = client
         self.limits = limits or Limits()
         self.command_timeout_s = command_timeout_s
+        # The worker labels a run's sandboxes with its scope, so cancelling reaps exactly them.
+        self.scope = scope
         self.pool: SandboxPool | None = None
         """The rollout pool of the current (or last) `pooled()` block."""
         self._pooling = False
@@ -53,6 +56,7 @@ class DockerSandboxes:
             setup=self.setup,
             hidden_paths=tuple(hidden),
             run_id=self.run_id,
+            scope=self.scope,
             limits=self.limits,
             labels={"autofix.purpose": purpose},
             exec_timeout_s=self.command_timeout_s,

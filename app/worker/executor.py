@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,27 +17,11 @@ from app.testing import DockerSandboxes
 from app.worker.adapters import run_scope
 from app.worker.ports import RepoApi
 from app.worker.store_port import RunStorePort
-from sandbox.container import DockerSandbox
-from sandbox.models import SandboxSpec
 from scaling.issue import Issue
 from scaling.protocols import EventSink, RolloutRunner
 from scaling.result import RunResult
 from scaling.rollout import Rollout, RolloutRequest
 from scaling.summary import RolloutSummary
-
-
-class ScopedSandboxes(DockerSandboxes):
-    """Sandboxes labelled with the run's scope, so cancelling the run can reap exactly them."""
-
-    def __init__(self, *args: Any, scope: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.scope = scope
-
-    def spec(self, purpose: str, hidden: Sequence[str]) -> SandboxSpec:
-        return super().spec(purpose, hidden).model_copy(update={"scope": self.scope})
-
-    def __call__(self, purpose: str, hidden: Sequence[str]) -> DockerSandbox:
-        return DockerSandbox(self.spec(purpose, hidden), client=self.client)
 
 
 class RecordingRunner:
@@ -94,7 +77,7 @@ class EngineExecutor:
             job = SolveJob(checkout, commit, config, config.model, run_dir, str(run.id))
             model = make_model(job.model_spec, self.settings, config.prices)
             try:
-                sandboxes = ScopedSandboxes(
+                sandboxes = DockerSandboxes(
                     checkout,
                     commit,
                     image=config.sandbox.image,

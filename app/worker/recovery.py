@@ -29,7 +29,6 @@ async def recover_orphans(deps: WorkerDeps) -> list[int]:
         recovered.append(run.id)
         await deps.reaper.reap(str(run.id))
         tracker = RunTracker(
-            issue=run.issue_number,
             phase="failed",
             outcome="The worker running this stopped before it finished; nothing was proposed.",
             advice=[ADVICE],

@@ -52,7 +52,7 @@ async def start_run(
         return "busy"
     if run.status != "queued":
         return "duplicate"
-    tracker = RunTracker(issue=trigger.number, budget_usd=config.budget.usd)
+    tracker = RunTracker(budget_usd=config.budget.usd)
     comment_id = await repo.upsert_status_comment(
         trigger.number, str(run.id), render_status(tracker), comment_id=run.status_comment_id
     )
@@ -74,9 +74,7 @@ async def cancel_run(deps: WorkerDeps, repo: RepoApi, trigger: Trigger, reason: 
             await deps.store.transition(active.id, "cancelled", error=reason)
         except InvalidTransition:
             return "cancelling"  # it started meanwhile; its job sees the flag
-        tracker = RunTracker(
-            issue=trigger.number, phase="cancelled", outcome=f"Cancelled: {reason}."
-        )
+        tracker = RunTracker(phase="cancelled", outcome=f"Cancelled: {reason}.")
         await repo.upsert_status_comment(
             trigger.number,
             str(active.id),

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "github" / "webhook-examples"
+from tests.fakes.github_examples import examples_root, webhook_example
 
 
 def example_files() -> list[Path]:
-    return sorted(EXAMPLES.glob("*.json"))
+    return sorted((examples_root() / "webhook-examples").glob("*.json"))
 
 
 def load_example(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((EXAMPLES / name).read_text())
-    return data
+    """A fresh copy of `name` (e.g. `issues.labeled.9.json`)."""
+    return webhook_example(name.removesuffix(".json"))
 
 
 def event_of(path: Path) -> str:

@@ -103,7 +103,7 @@ def test_bracket_links_winners_into_later_matches() -> None:
 
 
 def test_status_comment_shows_rollouts_gates_bracket_spend_and_pr() -> None:
-    tracker = RunTracker(issue=3, budget_usd=5.0)
+    tracker = RunTracker(budget_usd=5.0)
     for event in (
         RoundStarted(round=0, rollouts=2),
         BaselineDone(runs=2, parsed=True, passing=10, flaky=["t9"]),
