@@ -39,6 +39,6 @@ async def test_migrate_again_keeps_data(database_url: str) -> None:
 
 
 def test_concurrent_migrations_all_succeed(database_url: str) -> None:
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        revisions = list(pool.map(migrate, [database_url] * 3))
-    assert revisions == [head_revision()] * 3
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        revisions = list(pool.map(migrate, [database_url] * 6))
+    assert revisions == [head_revision()] * 6
