@@ -79,6 +79,12 @@ class EngineConfig(BaseModel):
     baseline_runs: int = Field(
         default=2, ge=1, description="Unpatched test runs; mixed outcomes mark a test flaky."
     )
+    cross_finalists: int = Field(
+        default=3,
+        ge=0,
+        description="Finalists (the first of a round's selection order) whose patches each run "
+        "the others' new tests, as evidence only; 0 turns it off.",
+    )
     approach_hints: bool = Field(
         default=False, description="Give each rollout in a round a distinct hint from `hints`."
     )

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from scaling.candidates import Candidate, dedupe
 from scaling.checks import Checks
 from scaling.config import EngineConfig
+from scaling.cross import CrossChecks
 from scaling.events import RunFinished
 from scaling.generation import Generation
 from scaling.issue import Issue
@@ -98,6 +99,7 @@ class _Run:
         self.seeds = seeds
         self.generation = Generation(engine.config, runner, engine.summarizer, state)
         self.checks = Checks(engine.tests, state, engine.config.baseline_runs)
+        self.cross = CrossChecks(engine.tests, state, engine.config.estimates.tests)
 
     async def go(self) -> None:
         config = self.config
@@ -144,6 +146,8 @@ class _Run:
             by_id = {c.id: c for c in passers}
             passers = [by_id[i] for i in ranking.order]
         self.state.orders.append(tuple(c.id for c in passers))
+        # Evidence for maintainers only; it leaves the order the holdout goes through alone.
+        await self.cross.check(passers[: self.config.cross_finalists])
         for candidate in passers:
             # Budgets fail closed: a holdout the clock cannot cover is skipped, so nothing wins.
             why = self.state.ledger.refusal(self.config.estimates.tests)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from scaling.rollout import ExitStatus
 
 RunStatus = Literal["resolved", "unresolved", "error"]
+CrossStatus = Literal["passed", "failed", "not_applicable", "error"]
 
 
 class _Event(BaseModel):
@@ -113,6 +114,16 @@ class HoldoutDecided(_Event):
     passed: bool
 
 
+class CrossChecked(_Event):
+    """A finalist's patch ran against another finalist's new tests (evidence, not a gate)."""
+
+    kind: Literal["cross_checked"] = "cross_checked"
+    rollout_id: str = Field(description="The candidate whose patch was under test.")
+    tests_from: str = Field(description="The candidate whose new tests ran.")
+    status: CrossStatus
+    failures: list[str] = []
+
+
 class BudgetSkipped(_Event):
     """Something did not start because the remaining budget could not cover its estimate."""
 
@@ -139,6 +150,7 @@ Event = Annotated[
     | GateDecided
     | MatchDecided
     | HoldoutDecided
+    | CrossChecked
     | BudgetSkipped
     | RunFinished,
     Field(discriminator="kind"),

@@ -58,6 +58,13 @@ class TestRunner(Protocol):
         """Patch applied with the holdout paths present; the holdout tests run."""
         ...
 
+    async def cross(self, patch: str, tests_patch: str, test_files: Sequence[str]) -> TestRun:
+        """As for a gate, then only `tests_patch`'s changes to `test_files` on top; those run.
+
+        When those changes do not apply on top of `patch`, the run is `not_applicable`.
+        """
+        ...
+
 
 # Test modules import this Protocol by name; keep pytest from collecting it as a test class.
 TestRunner.__test__ = False  # type: ignore[attr-defined]

@@ -85,6 +85,7 @@ def build_result(state: RunState, strategy: str, wall_s: float) -> RunResult:
         ),
         gates=tuple(c.gate for c in state.candidates if c.gate is not None),
         holdouts=tuple(state.holdouts),
+        cross_checks=tuple(state.cross_checks),
         matches=tuple(state.matches),
         tournament_order=tuple(state.orders),
         skipped=tuple(state.skipped),

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from scaling.events import RunStatus
+from scaling.events import CrossStatus, RunStatus
 from scaling.rollout import ExitStatus
 from scaling.summary import RolloutSummary
 
@@ -55,6 +55,18 @@ class HoldoutResult(_Record):
     passed: bool
     failures: tuple[str, ...] = ()
     exit_code: int = 0
+
+
+class CrossCheckResult(_Record):
+    """A finalist's patch against another finalist's new tests; evidence, never a gate."""
+
+    candidate: str
+    tests_from: str
+    status: CrossStatus
+    # Failing tests, leaving out those flaky or already failing on the unpatched code.
+    failures: tuple[str, ...] = ()
+    test_files: tuple[str, ...] = ()
+    detail: str = ""
 
 
 class VoteRecord(_Record):
@@ -142,6 +154,8 @@ class RunResult(_Record):
     candidates: tuple[CandidateRecord, ...] = ()
     gates: tuple[GateResult, ...] = ()
     holdouts: tuple[HoldoutResult, ...] = ()
+    # Each finalist's patch against the other finalists' new tests, as extra evidence.
+    cross_checks: tuple[CrossCheckResult, ...] = ()
     matches: tuple[MatchRecord, ...] = ()
     # Candidate ids of each round, best first, as the tournament ranked them.
     tournament_order: tuple[tuple[str, ...], ...] = ()

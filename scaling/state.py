@@ -8,7 +8,13 @@ from scaling.candidates import Candidate
 from scaling.events import BudgetSkipped, Event
 from scaling.ledger import Ledger
 from scaling.protocols import EventSink
-from scaling.result import BaselineRecord, HoldoutResult, MatchRecord, SkipRecord
+from scaling.result import (
+    BaselineRecord,
+    CrossCheckResult,
+    HoldoutResult,
+    MatchRecord,
+    SkipRecord,
+)
 from scaling.rollout import Rollout, Usage
 from scaling.summary import RolloutSummary
 
@@ -23,6 +29,7 @@ class RunState:
     summaries: dict[str, RolloutSummary] = field(default_factory=dict)
     candidates: list[Candidate] = field(default_factory=list)
     holdouts: list[HoldoutResult] = field(default_factory=list)
+    cross_checks: list[CrossCheckResult] = field(default_factory=list)
     matches: list[MatchRecord] = field(default_factory=list)
     orders: list[tuple[str, ...]] = field(default_factory=list)
     skipped: list[SkipRecord] = field(default_factory=list)

@@ -21,3 +21,6 @@ class TestRun(BaseModel):
     output_tail: str = ""
     timed_out: bool = False
     duration_s: float = 0.0
+    # Cross-checks only: another candidate's tests do not apply on top of this patch (both
+    # edited the same test file), so nothing ran; evidence about neither candidate.
+    not_applicable: bool = False

@@ -59,6 +59,13 @@ class TestsConfig(_Section):
         le=5,
         description="Runs of the test command on the unpatched code; mixed outcomes are flaky.",
     )
+    cross_finalists: int = Field(
+        default=3,
+        ge=0,
+        le=8,
+        description="Finalists whose patches each run the others' new tests, as evidence for "
+        "reviewers (it never changes the winner); 0 turns it off.",
+    )
 
 
 class BudgetConfig(_Section):
@@ -147,6 +154,7 @@ class RepoConfig(_Section):
             votes=self.votes,
             group_size=self.group_size,
             baseline_runs=self.tests.baseline_runs,
+            cross_finalists=self.tests.cross_finalists,
             approach_hints=bool(self.hints),
             hints=self.hints,
             budget=Budget(

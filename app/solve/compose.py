@@ -17,7 +17,7 @@ from app.llm.spec import build_model
 from app.settings import Settings
 from app.summary import LLMSummarizer
 from app.testing import DockerSandboxes, DockerTestRunner, TestPlan
-from app.testing.runner import SandboxOpener
+from app.testing.protocols import SandboxOpener
 from scaling.engine import Engine
 from scaling.protocols import EventSink
 

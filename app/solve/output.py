@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from app.status.cross import cross_outcome, cross_sentence
 from app.summary.markdown import render_markdown
 from scaling.result import RunResult
 
@@ -48,6 +49,12 @@ def summary_markdown(result: RunResult) -> str:
         f"| {r.id} | {r.round} | {r.exit_status} | {r.gate} | {r.holdout} |"
         for r in result.rollouts
     ]
+    if result.cross_checks:
+        lines += ["", "## Cross-checks", "", cross_sentence(result), ""]
+        lines += [
+            f"- `{c.candidate}` with tests from `{c.tests_from}`: {cross_outcome(c)}"
+            for c in result.cross_checks
+        ]
     for skip in result.skipped:
         lines.append(f"\nSkipped {skip.what}: {skip.why}")
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ from rich.text import Text
 from scaling.events import (
     BaselineDone,
     BudgetSkipped,
+    CrossChecked,
     Event,
     GateDecided,
     HoldoutDecided,
@@ -124,6 +125,12 @@ class ProgressView:
             if event.rollout_id in self.rows:
                 self.rows[event.rollout_id].holdout = verdict
             return f"holdout {event.rollout_id}: {verdict}"
+        if isinstance(event, CrossChecked):
+            failing = f" ({', '.join(event.failures[:3])})" if event.failures else ""
+            return (
+                f"cross-check {event.rollout_id} with tests from {event.tests_from}: "
+                f"{event.status}{failing}"
+            )
         if isinstance(event, BudgetSkipped):
             return f"budget: skipped {event.what} ({event.why})"
         if isinstance(event, RunFinished):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from app.status.bracket import mermaid_bracket
+from app.status.cross import cross_outcome, cross_sentence
 from app.status.outcome import explain_outcome
 from app.status.templates import render
 from app.status.tracker import RunTracker
@@ -65,6 +66,9 @@ def render_pr_body(issue: int, result: RunResult, marker: str = "") -> str:
         bracket=mermaid_bracket(result.matches, winner),
         marker=marker,
         cell=cell,
+        winner=winner,
+        cross=cross_sentence(result),
+        outcome=cross_outcome,
     )
 
 
@@ -74,7 +78,8 @@ def render_check(result: RunResult) -> CheckOutput:
     conclusion = "success" if result.status == "resolved" else "neutral"
     title = f"{passed} of {len(result.gates)} candidates passed their test gate"
     summary, _ = explain_outcome(result)
-    text = render("check.md.jinja", r=result, cell=cell)
+    cross = cross_sentence(result)
+    text = render("check.md.jinja", r=result, cell=cell, cross=cross, outcome=cross_outcome)
     return CheckOutput(conclusion=conclusion, title=title, summary=summary, text=text)
 
 

@@ -90,6 +90,7 @@ class RunTracker:
             self.skipped.append(event)
         elif isinstance(event, RunFinished):
             self.finished = event
+        # Other events (summaries, cross-checks) are not shown live; the PR body has them.
 
     def _rollout(self, rollout_id: str) -> RolloutView:
         if rollout_id not in self.rollouts:

@@ -4,50 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
-from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.testing.command import JUNIT_PATH, command_line, is_pytest, tail
 from app.testing.patches import added_test_files, restrict_patch
+from app.testing.protocols import RunSandbox, SandboxOpener
 from scaling.junit import JUnitError, parse_junit
 from scaling.testrun import TestRun
 
-
-class Output(Protocol):
-    """What a sandbox command returns."""
-
-    @property
-    def exit_code(self) -> int: ...
-
-    @property
-    def output(self) -> str: ...
-
-    @property
-    def timed_out(self) -> bool: ...
-
-    @property
-    def truncated_bytes(self) -> int: ...
-
-
-class RunSandbox(Protocol):
-    """The sandbox operations a test run uses."""
-
-    # The sandbox enforces the timeout inside the container (docker exec cannot be cancelled).
-    async def exec(self, command: str, timeout: float, /) -> Output: ...  # noqa: ASYNC109
-
-    async def apply(self, patch: str) -> Output: ...
-
-    async def reset_paths(self, paths: tuple[str, ...]) -> None: ...
-
-
-class SandboxOpener(Protocol):
-    """Opens a fresh sandbox on the base commit with `hidden` paths removed."""
-
-    def __call__(
-        self, purpose: str, hidden: Sequence[str]
-    ) -> AbstractAsyncContextManager[RunSandbox]: ...
+_NOT_BASE = "the patch does not apply to the base commit"
+_NOT_ON_TOP = "the other candidate's tests do not apply on top of this patch"
 
 
 class TestPlan(BaseModel):
@@ -63,7 +30,7 @@ class TestPlan(BaseModel):
 
 
 class DockerTestRunner:
-    """Runs the test command for baselines, candidates, reproductions and holdout checks."""
+    """Runs the test command for baselines, gates, reproductions, cross-checks and holdout."""
 
     __test__ = False  # not a pytest class
 
@@ -115,6 +82,21 @@ class DockerTestRunner:
                 await sb.reset_paths(self.plan.protected)
             return await self._run(sb, self.plan.holdout, seed)
 
+    async def cross(self, patch: str, tests_patch: str, test_files: Sequence[str]) -> TestRun:
+        """Set up as for a gate, add another candidate's changes to `test_files`, run those."""
+        if not test_files:
+            return TestRun(exit_code=0, parsed=True, output_tail="no test files to cross-check")
+        seed = self._next_seed()
+        async with self.sandboxes("cross", self.plan.holdout) as sb:
+            failed = await self._apply(sb, patch)
+            if failed is not None:
+                return failed
+            await self._reset_protected(sb, patch)
+            clash = await self._apply(sb, tests_patch, only=test_files, what=_NOT_ON_TOP)
+            if clash is not None:  # both edited the same test file: no evidence either way
+                return clash.model_copy(update={"not_applicable": True})
+            return await self._run(sb, test_files, seed)
+
     async def _reset_protected(self, sb: RunSandbox, patch: str) -> None:
         """Maintainers' tests back to base; test modules the candidate added stay."""
         if not self.plan.protected:
@@ -124,7 +106,9 @@ class DockerTestRunner:
         if added:
             await sb.apply(restrict_patch(patch, added))
 
-    async def _apply(self, sb: RunSandbox, patch: str, only: Sequence[str] = ()) -> TestRun | None:
+    async def _apply(
+        self, sb: RunSandbox, patch: str, only: Sequence[str] = (), what: str = _NOT_BASE
+    ) -> TestRun | None:
         """Apply the patch (or only its changes to `only`); a failure becomes a failed run."""
         if only:
             patch = restrict_patch(patch, only)
@@ -135,7 +119,7 @@ class DockerTestRunner:
             return None
         return TestRun(
             exit_code=result.exit_code or 1,
-            output_tail="the patch does not apply to the base commit:\n" + tail(result.output),
+            output_tail=f"{what}:\n" + tail(result.output),
         )
 
     async def _run(self, sb: RunSandbox, paths: Sequence[str], seed: int) -> TestRun:

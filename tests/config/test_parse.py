@@ -91,6 +91,11 @@ def test_quoted_number_is_not_silently_coerced() -> None:
         ("tests:\n  holdout:\n    - a\n    - 5\n", "`tests.holdout[1]` on line 4 of {src}"),
         ("sandbox: docker\n", "`sandbox` on line 1 of {src} must be a mapping with the keys"),
         ("label: ''\n", "`label` on line 1 of {src} must be a non-empty string"),
+        (
+            "tests:\n  timeout_s: 60\n  cross_finalists: -1\n",
+            "`tests.cross_finalists` on line 3 of {src} must be an integer between 0 and 8, got -1",
+        ),
+        ("tests:\n  cross_finalists: all\n", "`tests.cross_finalists` on line 2 of {src} must"),
         ("- rollouts\n", "the file ({src}) must be a mapping"),
     ],
 )
@@ -151,7 +156,7 @@ def test_config_error_text_is_every_problem() -> None:
 def test_engine_knobs_beyond_the_design_reach_the_engine() -> None:
     config = parse_repo_config(
         "hints: [smallest change, rewrite the function]\n"
-        "tests:\n  baseline_runs: 3\n"
+        "tests:\n  baseline_runs: 3\n  cross_finalists: 0\n"
         "budget:\n  tokens: 500000\n"
         "prices:\n  claude-sonnet-4-6: {input: 1.0, output: 2.0}\n",
         SOURCE,
@@ -159,6 +164,8 @@ def test_engine_knobs_beyond_the_design_reach_the_engine() -> None:
     engine = config.to_engine_config()
     assert engine.approach_hints and engine.hints == ("smallest change", "rewrite the function")
     assert engine.baseline_runs == 3
+    assert engine.cross_finalists == 0
+    assert parse_repo_config("", SOURCE).to_engine_config().cross_finalists == 3
     assert engine.budget.tokens == 500_000
     price = config.prices["claude-sonnet-4-6"]
     assert (price.input, price.output, price.cache_read) == (1.0, 2.0, 0.1)

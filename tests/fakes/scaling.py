@@ -185,13 +185,20 @@ class NoisyJudge:
 
 @dataclass
 class FakeTestRunner:
-    """Test results keyed by patch text; unknown patches behave like the baseline."""
+    """Test results keyed by patch text; unknown patches behave like the baseline.
+
+    Cross-checks are keyed by (patch under test, patch the tests come from); a scripted
+    exception is raised, and an unscripted pair passes one test per test file.
+    """
 
     baselines: list[TestRun]
     candidates: dict[str, TestRun] = field(default_factory=dict)
     reproductions: dict[str, TestRun] = field(default_factory=dict)
     holdouts: dict[str, TestRun] = field(default_factory=dict)
+    crosses: dict[tuple[str, str], TestRun | Exception] = field(default_factory=dict)
     calls: list[tuple[str, str]] = field(default_factory=list)
+    # (patch, tests_patch, test_files) of every cross-check, in call order.
+    cross_calls: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
     baseline_error: Exception | None = None
     _baseline_runs: int = 0
 
@@ -214,3 +221,13 @@ class FakeTestRunner:
     async def holdout(self, patch: str) -> TestRun:
         self.calls.append(("holdout", patch))
         return self.holdouts.get(patch, TestRun(exit_code=0, parsed=True))
+
+    async def cross(self, patch: str, tests_patch: str, test_files: Sequence[str]) -> TestRun:
+        self.calls.append(("cross", patch))
+        self.cross_calls.append((patch, tests_patch, tuple(test_files)))
+        scripted = self.crosses.get((patch, tests_patch))
+        if isinstance(scripted, Exception):
+            raise scripted
+        if scripted is not None:
+            return scripted
+        return make_run({f"{path}::test_new": "passed" for path in test_files})

@@ -16,6 +16,7 @@ from sandbox.pool import POOL_LABEL, SandboxPool
 from scaling.config import EngineConfig
 from tests.fakes.example_repo import (
     FIXED_MEDIAN,
+    MORE_TESTS,
     NEW_TEST,
     WRONG_MEDIAN,
     git,
@@ -94,6 +95,30 @@ async def test_baseline_candidate_reproduction_and_holdout(runner: DockerTestRun
     # Holdout: only the holdout tests run; the right fix passes them, the wrong one does not.
     assert holdout_ok.outcomes == {HOLDOUT: "passed"} and holdout_ok.exit_code == 0
     assert holdout_wrong.outcomes == {HOLDOUT: "failed"} and holdout_wrong.exit_code != 0
+
+
+async def test_cross_runs_another_candidates_new_tests_on_top_of_a_patch(
+    runner: DockerTestRunner,
+) -> None:
+    repo = runner.sandboxes.repo  # type: ignore[attr-defined]
+    theirs_file = "tests/test_unsorted.py"
+    theirs = make_patch(repo, {STATS: FIXED_MEDIAN, theirs_file: MORE_TESTS})
+    ours = make_patch(repo, {STATS: FIXED_MEDIAN, "tests/test_even.py": NEW_TEST})
+    wrong = make_patch(repo, {STATS: WRONG_MEDIAN})
+    # Adds a module of the same name as theirs, so their tests cannot go on top of it.
+    same_file = make_patch(repo, {STATS: FIXED_MEDIAN, theirs_file: NEW_TEST})
+    passes, fails, clash = await asyncio.gather(
+        runner.cross(ours, theirs, [theirs_file]),
+        runner.cross(wrong, theirs, [theirs_file]),
+        runner.cross(same_file, theirs, [theirs_file]),
+    )
+    unsorted = "tests/test_unsorted.py::test_median_even_unsorted"
+    # Only their test module runs (not ours, not the maintainers'), on top of our fix.
+    assert passes.parsed and passes.exit_code == 0 and passes.outcomes == {unsorted: "passed"}
+    assert fails.parsed and fails.exit_code != 0 and fails.outcomes == {unsorted: "failed"}
+    assert not passes.not_applicable and not fails.not_applicable
+    assert clash.not_applicable and clash.outcomes == {} and clash.exit_code != 0
+    assert "tests do not apply on top of this patch" in clash.output_tail
 
 
 async def test_a_patch_that_does_not_apply_is_a_failed_run(runner: DockerTestRunner) -> None:

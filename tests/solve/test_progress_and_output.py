@@ -14,6 +14,7 @@ from app.solve.output import write_outputs
 from app.solve.progress import ProgressView
 from scaling.events import (
     BaselineDone,
+    CrossChecked,
     Event,
     GateDecided,
     HoldoutDecided,
@@ -44,6 +45,7 @@ EVENTS: list[Event] = [
         winner="r1-1",
         votes={"r1-0": 0, "r1-1": 2},
     ),
+    CrossChecked(rollout_id="r1-1", tests_from="r1-0", status="failed", failures=["t::a"]),
     HoldoutDecided(rollout_id="r1-1", passed=True),
     RunFinished(status="resolved", winner="r1-1"),
 ]
@@ -61,6 +63,7 @@ def test_plain_output_has_one_line_per_event() -> None:
     assert "r1-0: submitted after 3 steps ($0.2500; spent $0.2500)" in lines
     assert "gate r1-0: flagged (skip added: tests/t.py)" in lines
     assert "match r1 select stage 0: r1-0 vs r1-1 -> r1-1 (r1-0 0, r1-1 2)" in lines
+    assert "cross-check r1-1 with tests from r1-0: failed (t::a)" in lines
     assert "holdout r1-1: passed" in lines
     assert lines[-1] == "run resolved, winner r1-1; spent $0.2500 on rollouts"
 
