@@ -8,6 +8,7 @@ from typing import Literal
 from scaling.events import (
     BaselineDone,
     BudgetSkipped,
+    CrossChecked,
     Event,
     GateDecided,
     HoldoutDecided,
@@ -46,6 +47,7 @@ class RunTracker:
     rounds: list[RoundStarted] = field(default_factory=list)
     rollouts: dict[str, RolloutView] = field(default_factory=dict)
     matches: list[MatchDecided] = field(default_factory=list)
+    cross_checks: list[CrossChecked] = field(default_factory=list)
     baseline: BaselineDone | None = None
     skipped: list[BudgetSkipped] = field(default_factory=list)
     finished: RunFinished | None = None
@@ -84,13 +86,15 @@ class RunTracker:
             self._rollout(event.rollout_id).holdout = "passed" if event.passed else "failed"
         elif isinstance(event, MatchDecided):
             self.matches.append(event)
+        elif isinstance(event, CrossChecked):
+            self.cross_checks.append(event)
         elif isinstance(event, BaselineDone):
             self.baseline = event
         elif isinstance(event, BudgetSkipped):
             self.skipped.append(event)
         elif isinstance(event, RunFinished):
             self.finished = event
-        # Other events (summaries, cross-checks) are not shown live; the PR body has them.
+        # Other events (summaries) are not shown live; the PR body has them.
 
     def _rollout(self, rollout_id: str) -> RolloutView:
         if rollout_id not in self.rollouts:

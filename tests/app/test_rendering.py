@@ -14,6 +14,7 @@ from app.status.tracker import RunTracker
 from app.web.dashboard import RunRow, render_dashboard
 from scaling.events import (
     BaselineDone,
+    CrossChecked,
     GateDecided,
     MatchDecided,
     RolloutFinished,
@@ -128,6 +129,22 @@ def test_status_comment_shows_rollouts_gates_bracket_spend_and_pr() -> None:
     assert "python -m pytest \\| tail" in text, "pipes are escaped inside table cells"
     assert "10 passing tests, 1 flaky" in text
     assert "$0.50 of $5.00" in text and "pull/9" in text and "```mermaid" in text
+    assert "Cross-checks" not in text, "nothing to show before finalists are cross-checked"
+
+
+def test_status_comment_shows_cross_checks_as_they_finish() -> None:
+    tracker = RunTracker()
+    tracker.emit(CrossChecked(rollout_id="r0-1", tests_from="r0-2", status="passed"))
+    tracker.emit(
+        CrossChecked(
+            rollout_id="r0-2", tests_from="r0-1", status="failed", failures=["t::odd|even"]
+        )
+    )
+    tracker.emit(CrossChecked(rollout_id="r0-3", tests_from="r0-1", status="not_applicable"))
+    text = render_status(tracker)
+    assert "`r0-1` with tests from `r0-2`: passed" in text
+    assert "`r0-2` with tests from `r0-1`: failed (t::odd\\|even)" in text
+    assert "`r0-3` with tests from `r0-1`: not applicable" in text
 
 
 def test_unresolved_run_explains_why_and_what_to_try() -> None:
