@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import socket
 import struct
 import time
+from collections.abc import Callable
 from typing import Any
 
 import docker
@@ -54,14 +56,29 @@ class ExecHung(SandboxError):
     """The command's output stream did not end within the outer deadline."""
 
 
-def _recv_exactly(sock: socket.socket, n: int) -> bytes:
+def _recv_exactly(recv: Callable[[int], bytes], n: int) -> bytes:
     buf = bytearray()
     while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
+        chunk = recv(n - len(buf))
         if not chunk:
             break
         buf += chunk
     return bytes(buf)
+
+
+def _receiver(handle: Any, raw: socket.socket) -> Callable[[int], bytes]:
+    """Read the hijacked stream starting with what the HTTP reader already buffered.
+
+    On a busy host the engine's first output can arrive in one read with its `101 UPGRADED`
+    answer; the headers are parsed through a buffered file, which then holds that output, and
+    reading the raw socket alone would lose it (a quick command seemed to print nothing).
+    read1 hands out those buffered bytes first, then reads the socket without buffering more.
+    """
+    response = getattr(handle, "_response", None)
+    buffered = getattr(getattr(getattr(response, "raw", None), "_fp", None), "fp", None)
+    if isinstance(buffered, io.BufferedReader):
+        return buffered.read1
+    return raw.recv
 
 
 def run_exec(
@@ -113,12 +130,13 @@ def read_frames(
     """
     raw: socket.socket = getattr(handle, "_sock", handle)
     raw.settimeout(deadline_s)
+    recv = _receiver(handle, raw)
     while True:
-        header = _recv_exactly(raw, 8)
+        header = _recv_exactly(recv, 8)
         if len(header) < 8:
             return False
         stream, size = struct.unpack(">BxxxL", header)
-        payload = _recv_exactly(raw, size)
+        payload = _recv_exactly(recv, size)
         (err if stream == 2 and err is not None else out).feed(payload)
         if until is not None and stream == 1 and until in out.raw():
             return True

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import redis
 
 INSTALL_HINT = "install it with `apt-get install -y redis-server postgresql`"
 START_TIMEOUT_S = 30.0
@@ -79,6 +80,19 @@ def free_port() -> int:
         return port
 
 
+@contextlib.contextmanager
+def refusing_port() -> Iterator[int]:
+    """A loopback port that refuses connections while the block runs.
+
+    The port stays bound (never listening) by this process, so no other process, such as a
+    test service started meanwhile, can take it and answer in its place.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        yield port
+
+
 def redis_binary() -> str:
     found = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not Path(found).is_file():
@@ -113,7 +127,7 @@ def redis_server(binary: str | None = None) -> Iterator[RedisServer]:
             args += ["no", "--daemonize", "no", "--dir", tmp, "--logfile", f"{tmp}/redis.log"]
             proc = _spawn(args, Path(tmp) / "stdout.log", as_postgres=False)
             try:
-                if _wait_until(proc, functools.partial(_redis_pings, port)):
+                if _wait_until(proc, functools.partial(_redis_answers, port, proc.pid)):
                     yield RedisServer(port=port)
                     return
             finally:
@@ -147,7 +161,7 @@ def postgres_server(bindir: Path | None = None) -> Iterator[PostgresServer]:
             proc = _spawn(args, log, as_postgres=as_postgres)
             server = PostgresServer(port=port)
             try:
-                if _wait_until(proc, functools.partial(_postgres_accepts, server)):
+                if _wait_until(proc, functools.partial(_postgres_answers, server, data)):
                     yield server
                     return
             finally:
@@ -187,22 +201,27 @@ def _wait_until(proc: subprocess.Popen[bytes], ready: Callable[[], bool]) -> boo
     return False
 
 
-def _redis_pings(port: int) -> bool:
+def _redis_answers(port: int, pid: int) -> bool:
+    """Our redis-server answers on `port`: not another one that took the port before it could
+    (free_port only says the port was free a moment ago; tests of other sessions run too)."""
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=2, socket_connect_timeout=2)
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
+        info = client.info("server")
+    except redis.RedisError:
         return False
+    finally:
+        client.close()
+    return isinstance(info, dict) and bool(info.get("process_id") == pid)
 
 
-def _postgres_accepts(server: PostgresServer) -> bool:
+def _postgres_answers(server: PostgresServer, data: Path) -> bool:
+    """Our PostgreSQL answers on the server's port, judged by the data directory it serves."""
     try:
         with psycopg.connect(server.dsn(), connect_timeout=2) as conn:
-            conn.execute("SELECT 1")
-        return True
+            row = conn.execute("SHOW data_directory").fetchone()
     except psycopg.OperationalError:
         return False
+    return row is not None and Path(str(row[0])).resolve() == data.resolve()
 
 
 def _stop(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:

@@ -15,7 +15,7 @@ from app.web.app import create_app
 from app.web.dashboard import RunRow
 from app.web.signature import sign
 from tests.app.examples import load_example
-from tests.services import free_port, redis_server
+from tests.services import redis_server, refusing_port
 
 SECRET = "test-webhook-secret"
 
@@ -140,14 +140,13 @@ async def test_malformed_json_is_400(redis_url: str) -> None:
 
 
 async def test_redis_down_is_503_and_the_delivery_is_not_marked_seen() -> None:
-    port = free_port()
-    down = f"redis://127.0.0.1:{port}/0"
     delivery = str(uuid.uuid4())
     body = _labeled()
     headers = _headers(body, "issues", delivery)
-    async with _client(_app(down)) as client:
-        reply = await client.post("/webhook", content=body, headers=headers)
-        health = await client.get("/healthz")
+    with refusing_port() as port:
+        async with _client(_app(f"redis://127.0.0.1:{port}/0")) as client:
+            reply = await client.post("/webhook", content=body, headers=headers)
+            health = await client.get("/healthz")
     assert reply.status_code == 503
     assert health.status_code == 503 and health.json()["checks"]["redis"] is False
     with redis_server() as server:

@@ -238,8 +238,10 @@ async def test_slow_answer_times_out_and_is_retried(
     fake_anthropic: FakeAnthropic, sleep: RecordedSleep
 ) -> None:
     slow = text("too late")
-    fake_anthropic.enqueue(type(slow)(slow.content, delay_s=3.0), text("in time"))
-    policy = FAST.model_copy(update={"timeout_s": 0.3})
+    fake_anthropic.enqueue(type(slow)(slow.content, delay_s=10.0), text("in time"))
+    # The retry must get its answer within the timeout even on a loaded machine: 1 s is
+    # ample for a loopback round trip, and still far below the slow answer's 10 s.
+    policy = FAST.model_copy(update={"timeout_s": 1.0})
     async with model_for(fake_anthropic, sleep, retry=policy) as model:
         response = await model.complete(conversation())
 

@@ -20,8 +20,9 @@ GIT_ENV = {
 def git(repo: Path, *args: str) -> str:
     """Run git in repo and return its stdout."""
     proc = subprocess.run(
-        ["git", *args], cwd=repo, env=GIT_ENV, capture_output=True, text=True, check=False
-    )
+        ["git", *args], cwd=repo, env=GIT_ENV, capture_output=True, check=False,
+        encoding="utf-8", errors="surrogateescape",  # warnings may quote a patch's raw bytes
+    )  # fmt: skip
     assert proc.returncode == 0, f"git {args}: {proc.stderr}"
     return proc.stdout
 

@@ -42,19 +42,28 @@ async def test_host_lock_excludes_other_holders_and_survives_cancelled_waiters(
     tmp_path: Path,
 ) -> None:
     held: list[str] = []
+    a_holds, release_a = asyncio.Event(), asyncio.Event()
 
-    async def hold(who: str) -> None:
+    async def hold(who: str, release: asyncio.Event | None = None) -> None:
         async with host_lock(tmp_path, "k.lock"):
             held.append(f"{who}+")
-            await asyncio.sleep(0.2)
+            if release is not None:
+                a_holds.set()
+                await release.wait()
             held.append(f"{who}-")
 
-    first = asyncio.create_task(hold("a"))
-    await asyncio.sleep(0.05)
+    # Events, not sleeps, order the holders: a loaded machine cannot reorder them.
+    first = asyncio.create_task(hold("a", release_a))
+    await a_holds.wait()
     waiter = asyncio.create_task(hold("cancelled"))
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)  # long enough for the waiter to be polling for the lock
     waiter.cancel()
-    await asyncio.gather(first, hold("b"), return_exceptions=True)
+    second = asyncio.create_task(hold("b"))
+    await asyncio.sleep(0)
+    release_a.set()
+    # A cancelled waiter that still took the lock later would keep b waiting for good.
+    async with asyncio.timeout(30):
+        await asyncio.gather(first, waiter, second, return_exceptions=True)
     assert held == ["a+", "a-", "b+", "b-"]
 
 

@@ -20,8 +20,8 @@ printf 'new\\n' > calc/extra.py
 rm old.txt
 mv rename_me.txt renamed.txt
 chmod +x calc/stats.py
-head -c 3000 /dev/urandom > data/blob.bin
-head -c 500 /dev/urandom > data/new.bin
+{ printf '\\0'; head -c 3000 /dev/urandom; } > data/blob.bin
+{ printf '\\0'; head -c 500 /dev/urandom; } > data/new.bin
 """
 
 
