@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from app.config.schema import DEFAULT_IMAGE
+from app.config.policy import OperatorPolicy
+from app.config.schema import DEFAULT_IMAGE, DEFAULT_MODEL
 
 if TYPE_CHECKING:
     from app.github.settings import GitHubSettings
@@ -58,6 +59,33 @@ class Settings(BaseSettings):
     could remove the other's sandboxes of the same run id."""
     work_dir: Path = Path(".autofix")
     """Where clones, trajectories and the default database live."""
+    allowed_models: Annotated[tuple[str, ...], NoDecode] = (DEFAULT_MODEL,)
+    """Comma-separated model specs (base URLs included) repositories may choose in the App;
+    the first is used when a repository names none. `autofix solve` does not apply it."""
+    allow_repo_prices: bool = False
+    """Whether a repository's `prices` may override the price table in the App."""
+    max_budget_usd: float | None = Field(default=None, gt=0)
+    """Ceiling on a repository's `budget.usd` in the App."""
+    max_patch_bytes: int = Field(default=1024 * 1024, ge=1024)
+    """Largest diff a rollout may produce; a larger one is refused inside the sandbox."""
+
+    @field_validator("allowed_models", mode="before")
+    @classmethod
+    def _split_models(cls, value: object) -> object:
+        from app.llm.base import ModelConfigError
+        from app.llm.spec import parse_model_spec
+
+        if isinstance(value, str):
+            value = tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, (list, tuple)):
+            if not value:
+                raise ValueError("name at least one model spec, e.g. " + DEFAULT_MODEL)
+            for spec in value:
+                try:
+                    parse_model_spec(str(spec))
+                except ModelConfigError as exc:
+                    raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("github_private_key")
     @classmethod
@@ -82,6 +110,14 @@ class Settings(BaseSettings):
             db = (self.work_dir / "autofix.db").resolve()
             object.__setattr__(self, "database_url", f"sqlite:///{db}")
         return self
+
+    def policy(self) -> OperatorPolicy:
+        """The limits the App puts on repository config."""
+        return OperatorPolicy(
+            allowed_models=self.allowed_models,
+            allow_repo_prices=self.allow_repo_prices,
+            max_budget_usd=self.max_budget_usd,
+        )
 
     def require_service(self) -> None:
         """`serve` and `worker` need the App identity and a real webhook secret."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from arq.connections import ArqRedis
 
 from app.config import RepoConfig
+from app.config.policy import OperatorPolicy
 from app.status.tracker import RunTracker
 from app.store.records import PullRequestLink, Run
 from app.worker.ports import RepoApi
@@ -62,6 +63,8 @@ class WorkerDeps:
     publisher: Publisher
     reaper: Reaper
     status_interval_s: float = 3.0
+    policy: OperatorPolicy = field(default_factory=OperatorPolicy)
+    """The operator's limits on repository config (the safe defaults unless configured)."""
 
     @property
     def signals(self) -> RunSignals:

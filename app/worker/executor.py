@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import CONFIG_PATH, RepoConfig, RepoFiles, resolve_defaults
+from app.config.policy import apply_policy
 from app.github.git import Git
 from app.settings import Settings
 from app.solve.compose import SolveJob, make_engine, make_model
@@ -71,6 +72,9 @@ class EngineExecutor:
         try:
             commit = await self._clone(repo, checkout)
             files = await asyncio.to_thread(RepoFiles.from_git, checkout, commit)
+            # Checked again here: a run queued before the operator narrowed the policy must not
+            # reach an endpoint the policy no longer allows.
+            config = apply_policy(config, self.settings.policy(), CONFIG_PATH)
             config = resolve_defaults(config, files, CONFIG_PATH)
             config = config.with_default_image(self.settings.sandbox_image)
             seeds = await refinement_seeds(self.store, run)

@@ -36,7 +36,7 @@ async def handle_trigger(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
     if trigger.kind == "review":
         return await _review(deps, repo, trigger)
     try:
-        config = await fetch_config(repo)
+        config = await fetch_config(repo, deps.policy)
     except ConfigError as exc:
         if trigger.kind == "unlabel":
             return "ignored"
@@ -88,7 +88,7 @@ async def _review(deps: WorkerDeps, repo: RepoApi, trigger: Trigger) -> str:
     if not feedback:
         return "ignored"
     try:
-        config = await fetch_config(repo)
+        config = await fetch_config(repo, deps.policy)
     except ConfigError:
         return "bad_config"
     issue_trigger = trigger.model_copy(update={"number": run.issue_number})

@@ -35,6 +35,7 @@ def deps_factory(settings: Settings) -> DepsFactory:
             executor=EngineExecutor(settings, store, scope_prefix, docker=docker),
             publisher=GitHubPublisher(),
             reaper=RunReaper(Reaper(docker), scope_prefix),
+            policy=settings.policy(),
         )
 
     return make

@@ -1,17 +1,20 @@
-"""The repository's `.github/autofix.yml` (or the owner's `.github` fallback) over defaults."""
+"""The repository's `.github/autofix.yml` (or the owner's `.github` fallback) over defaults,
+held to the operator's policy."""
 
 from __future__ import annotations
 
 from app.config import ConfigError, RepoConfig, parse_repo_config
+from app.config.policy import OperatorPolicy, apply_policy
 from app.worker.ports import RepoApi
 
 
-async def fetch_config(repo: RepoApi) -> RepoConfig:
-    """The parsed config; defaults when there is no file; ConfigError naming file/key/line."""
+async def fetch_config(repo: RepoApi, policy: OperatorPolicy) -> RepoConfig:
+    """The parsed config within `policy`; defaults when there is no file; ConfigError naming
+    file/key/line."""
     found = await repo.get_config_file()
     if found is None:
-        return RepoConfig()
-    return parse_repo_config(found.text, found.source)
+        return apply_policy(RepoConfig(), policy, ".github/autofix.yml")
+    return apply_policy(parse_repo_config(found.text, found.source), policy, found.source)
 
 
 __all__ = ["ConfigError", "fetch_config"]

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 
+from app.config.policy import OperatorPolicy
 from app.github.client import GitHubClients
 from app.github.settings import GitHubSettings
 from app.store import Store, migrate
@@ -59,6 +60,7 @@ class AppUnderTest:
     db_url: str = ""
     write_interval_s: float = 0.0
     """Spacing of GitHub writes; production's 1 s only slows tests down."""
+    policy: OperatorPolicy = field(default_factory=OperatorPolicy)
 
     def __post_init__(self) -> None:
         self.db_url = self.db_url or f"sqlite:///{self.work / 'autofix.db'}"
@@ -92,6 +94,7 @@ class AppUnderTest:
             publisher=self.publisher,
             reaper=self.reaper,
             status_interval_s=0.2,
+            policy=self.policy,
         )
 
     async def _close_clients(self) -> None:

@@ -21,6 +21,10 @@ VARS = (
     "AUTOFIX_SANDBOX_IMAGE",
     "AUTOFIX_SANDBOX_SCOPE",
     "AUTOFIX_WORK_DIR",
+    "AUTOFIX_ALLOWED_MODELS",
+    "AUTOFIX_ALLOW_REPO_PRICES",
+    "AUTOFIX_MAX_BUDGET_USD",
+    "AUTOFIX_MAX_PATCH_BYTES",
 )
 
 
@@ -108,4 +112,33 @@ def test_services_list_everything_missing() -> None:
 def test_bad_sandbox_scope_names_the_variable(clean_env: pytest.MonkeyPatch, scope: str) -> None:
     clean_env.setenv("AUTOFIX_SANDBOX_SCOPE", scope)
     with pytest.raises(SettingsError, match="AUTOFIX_SANDBOX_SCOPE"):
+        load_settings()
+
+
+def test_operator_policy_defaults_to_the_default_model_only() -> None:
+    policy = load_settings().policy()
+    assert policy.allowed_models == ("anthropic:claude-sonnet-4-6",)
+    assert not policy.allow_repo_prices and policy.max_budget_usd is None
+    assert load_settings().max_patch_bytes == 1024 * 1024
+
+
+def test_operator_policy_reads_its_variables(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv(
+        "AUTOFIX_ALLOWED_MODELS",
+        "anthropic:claude-sonnet-4-6, openai:qwen2.5-coder@http://vllm.internal:8000/v1",
+    )
+    clean_env.setenv("AUTOFIX_ALLOW_REPO_PRICES", "true")
+    clean_env.setenv("AUTOFIX_MAX_BUDGET_USD", "25")
+    policy = load_settings().policy()
+    assert policy.allowed_models == (
+        "anthropic:claude-sonnet-4-6",
+        "openai:qwen2.5-coder@http://vllm.internal:8000/v1",
+    )
+    assert policy.allow_repo_prices and policy.max_budget_usd == 25
+
+
+@pytest.mark.parametrize("value", ["", "gpt:x", "anthropic:x@ftp://host"])
+def test_bad_allowed_models_names_the_variable(clean_env: pytest.MonkeyPatch, value: str) -> None:
+    clean_env.setenv("AUTOFIX_ALLOWED_MODELS", value)
+    with pytest.raises(SettingsError, match="AUTOFIX_ALLOWED_MODELS"):
         load_settings()

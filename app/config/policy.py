@@ -1,0 +1,62 @@
+"""What the operator lets a repository choose in the App; repository config never widens it."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.config.errors import ConfigError
+from app.config.schema import DEFAULT_MODEL, BudgetConfig, RepoConfig
+from app.llm.base import ModelConfigError
+from app.llm.spec import ModelSpec, parse_model_spec
+
+
+class OperatorPolicy(BaseModel):
+    """Operator-only limits on repository config (from AUTOFIX_* settings, never a repository)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    allowed_models: tuple[str, ...] = Field(default=(DEFAULT_MODEL,), min_length=1)
+    """Model specs (with their base URLs) a repository's `model` may name; the first is the
+    model of repositories that name none."""
+    allow_repo_prices: bool = False
+    """Whether a repository's `prices` may override the price table budgets are counted with."""
+    max_budget_usd: float | None = Field(default=None, gt=0)
+    """Ceiling on a repository's `budget.usd`; none means the repository's value stands."""
+
+    def allowed_specs(self) -> tuple[ModelSpec, ...]:
+        return tuple(parse_model_spec(spec) for spec in self.allowed_models)
+
+
+def apply_policy(config: RepoConfig, policy: OperatorPolicy, source: str) -> RepoConfig:
+    """`config` within the operator's limits; a model the operator did not allow (a URL of the
+    repository's choosing, above all, which would receive the deployment's key) is a ConfigError
+    naming `model`, never silently replaced."""
+    update: dict[str, object] = {"model": _allowed_model(config, policy, source)}
+    if config.prices and not policy.allow_repo_prices:
+        update["prices"] = {}
+    ceiling = policy.max_budget_usd
+    if ceiling is not None and config.budget.usd > ceiling:
+        update["budget"] = BudgetConfig.model_validate(
+            {**config.budget.model_dump(), "usd": ceiling}
+        )
+    return config.model_copy(update=update)
+
+
+def _allowed_model(config: RepoConfig, policy: OperatorPolicy, source: str) -> str:
+    allowed = policy.allowed_specs()
+    if "model" not in config.model_fields_set:
+        return str(allowed[0])
+    try:
+        wanted = parse_model_spec(config.model)
+    except ModelConfigError as exc:
+        raise ConfigError([f"`model` in {source}: {exc}"]) from None
+    if wanted in allowed:
+        return str(wanted)
+    names = ", ".join(f"`{spec}`" for spec in allowed)
+    raise ConfigError(
+        [
+            f"`model` in {source} is {config.model!r}, which this deployment does not allow: "
+            f"use one of {names}, or remove `model` (the operator widens the list with "
+            "AUTOFIX_ALLOWED_MODELS)"
+        ]
+    )
