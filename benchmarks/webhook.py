@@ -27,7 +27,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI, Request, Response
 
-from app.web.app import create_app, queue_pool
+from app.queue import queue_pool
+from app.web.app import create_app
 from app.web.enqueue import DeliveryQueue
 from app.web.payloads import Envelope
 from app.web.routing import route
@@ -42,7 +43,7 @@ PACED_S = 10.0
 LABEL_RUNS = 10
 SECRET = "benchmark-secret"
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT.parent / "shared/github/webhook-examples/issues.labeled.9.json"
+EXAMPLE = ROOT / "tests/fixtures/github/webhook-examples/issues.labeled.9.json"
 
 
 def bare_app() -> FastAPI:

@@ -5,27 +5,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
-from arq.connections import ArqRedis
 from fastapi import FastAPI, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from redis.asyncio import ConnectionPool
 from redis.exceptions import RedisError
 
+from app.queue import queue_pool
 from app.web.dashboard import RunRow, render_dashboard
 from app.web.ingress import build_router
 from app.web.metrics import WebMetrics
 
 DatabaseCheck = Callable[[], Awaitable[bool]]
 RunLister = Callable[[int], Awaitable[Sequence[RunRow]]]
-
-
-def queue_pool(redis_url: str) -> ArqRedis:
-    """An arq pool that connects lazily with short timeouts, so a Redis outage is a fast 503."""
-    pool = ConnectionPool.from_url(
-        redis_url, socket_connect_timeout=1.0, socket_timeout=2.0, max_connections=64
-    )
-    return ArqRedis(connection_pool=pool)
 
 
 def create_app(

@@ -15,6 +15,8 @@ from arq.constants import default_queue_name, job_key_prefix, result_key_prefix
 from arq.jobs import serialize_job
 from arq.utils import timestamp_ms
 
+from app.queue import dump_job
+
 # GitHub lets maintainers redeliver for days; keep the marker longer than that.
 DEDUPE_TTL_S = 5 * 24 * 3600
 # As arq does: a job not started within a day (after its deferral) is dropped.
@@ -72,7 +74,7 @@ class DeliveryQueue:
         """Queue `function(payload)` as `job_id` unless this delivery was seen before."""
         now = timestamp_ms()
         defer_ms = int(defer_s * 1000)
-        job = serialize_job(function, (payload,), {}, None, now)
+        job = serialize_job(function, (payload,), {}, None, now, serializer=dump_job)
         keys = [
             seen_key(delivery),
             job_key_prefix + job_id,

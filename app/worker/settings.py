@@ -9,6 +9,7 @@ from arq import cron, func
 from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker
 
+from app.queue import dump_job, load_job
 from app.worker.deps import WorkerDeps, deps_of
 from app.worker.handle import handle_trigger
 from app.worker.recovery import recover_orphans
@@ -73,6 +74,9 @@ def worker_options(
             ),
         ],
         "redis_settings": RedisSettings.from_dsn(redis_url),
+        # JSON, never pickle: whatever sits in Redis is data, not code (see app/queue.py).
+        "job_serializer": dump_job,
+        "job_deserializer": load_job,
         "on_startup": startup,
         "on_shutdown": shutdown,
         "job_timeout": HANDLE_TIMEOUT_S,

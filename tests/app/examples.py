@@ -1,4 +1,4 @@
-"""Real webhook payloads from the shared examples directory, read at test time."""
+"""Real webhook payloads from tests/fixtures/github, read at test time."""
 
 from __future__ import annotations
 

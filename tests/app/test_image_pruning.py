@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.connections import ArqRedis
 
+from app.queue import queue_pool
 from app.worker.settings import prune_job, worker_options
 from tests.app.harness import AppUnderTest
 from tests.fakes.executor import RecordingReaper
@@ -15,7 +16,7 @@ async def test_prune_runs_hourly_apart_from_the_recovery_sweep(app: AppUnderTest
     assert set(jobs) == {"cron:recover_job", "cron:prune_job"}
     assert jobs["cron:prune_job"].minute == {7} and jobs["cron:prune_job"].unique
 
-    redis: ArqRedis = await create_pool(RedisSettings.from_dsn(app.redis_url))
+    redis: ArqRedis = queue_pool(app.redis_url)
     try:
         deps = await app.make_deps(redis)
         assert isinstance(deps.reaper, RecordingReaper)

@@ -12,7 +12,7 @@ from tests.app.examples import event_of, example_files, load_example
 FILES = example_files()
 
 
-def test_the_shared_examples_are_present() -> None:
+def test_the_bundled_examples_are_present() -> None:
     assert len(FILES) > 50
 
 

@@ -1,10 +1,9 @@
-"""Real GitHub REST and webhook examples (../shared/github), re-addressed to a fake server."""
+"""Real GitHub REST and webhook examples (tests/fixtures/github), re-addressed to a fake server."""
 
 from __future__ import annotations
 
 import copy
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,12 +11,12 @@ from typing import Any
 Json = dict[str, Any]
 
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "github"
+
+
 def examples_root() -> Path:
-    """Where the shared examples live; AUTOFIX_GITHUB_EXAMPLES overrides the default."""
-    override = os.environ.get("AUTOFIX_GITHUB_EXAMPLES")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[3] / "shared" / "github"
+    """The folder of GitHub examples inside the repository (see its README for their source)."""
+    return EXAMPLES
 
 
 @cache
