@@ -30,8 +30,8 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 from app.config import RepoFiles, parse_repo_config, resolve_defaults  # noqa: E402
+from app.engine import EngineJob, make_engine  # noqa: E402
 from app.llm.base import ModelRequest, ModelResponse, ToolUseBlock  # noqa: E402
-from app.solve.compose import SolveJob, make_engine  # noqa: E402
 from app.testing import DockerSandboxes  # noqa: E402
 from sandbox.client import docker_client  # noqa: E402
 from scaling.events import Event  # noqa: E402
@@ -180,7 +180,7 @@ async def run(rollouts: int) -> dict[str, object]:
         repo, commit = make_repo(Path(tmp))
         text = f"rollouts: {rollouts}\nrounds: 1\nvotes: 3\ntests:\n  holdout: [tests/holdout]\n"
         config = resolve_defaults(parse_repo_config(text, "bench.yml"), RepoFiles.from_git(repo))
-        job = SolveJob(repo, commit, config, "scripted", Path(tmp) / "out", "bench-overhead")
+        job = EngineJob(repo, commit, config, "scripted", Path(tmp) / "out", "bench-overhead")
         client = docker_client()
         sandboxes = DockerSandboxes(
             repo, commit, image=config.sandbox.image, holdout=config.tests.holdout,

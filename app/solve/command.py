@@ -9,9 +9,9 @@ from typing import Any
 
 from rich.console import Console
 
+from app.engine import EngineJob, make_model, make_sandboxes, run_engine
 from app.llm.base import ClosableModel, ModelConfigError
 from app.settings import Settings
-from app.solve.compose import SolveJob, make_engine, make_model, make_sandboxes
 from app.solve.output import write_outputs
 from app.solve.preflight import BadInput, SolveArgs, check_image, prepare
 from app.solve.progress import ProgressView
@@ -50,7 +50,7 @@ def solve_main(args: argparse.Namespace, settings: Settings, console: Console | 
     return EXIT[result.status]
 
 
-async def _solve(job: SolveJob, issue: Issue, model: ClosableModel, console: Console) -> RunResult:
+async def _solve(job: EngineJob, issue: Issue, model: ClosableModel, console: Console) -> RunResult:
     client = None
     try:
         client = await _docker(job)
@@ -63,11 +63,8 @@ async def _solve(job: SolveJob, issue: Issue, model: ClosableModel, console: Con
         except SandboxError as exc:
             raise BadInput(str(exc)) from None
         with ProgressView(console) as progress:
-            engine = make_engine(job, model, sandboxes.rollout, sandboxes, progress)
             try:
-                async with sandboxes.pooled(engine.config):
-                    result = await engine.run(issue)
-                return result.model_copy(update={"base_commit": job.commit})
+                return await run_engine(job, issue, progress, model=model, sandboxes=sandboxes)
             except Exception as exc:  # the run's boundary: report it as a failed run
                 return RunResult(status="error", error=f"{type(exc).__name__}: {exc}")
     finally:
@@ -76,7 +73,7 @@ async def _solve(job: SolveJob, issue: Issue, model: ClosableModel, console: Con
             client.close()
 
 
-async def _docker(job: SolveJob) -> Any:
+async def _docker(job: EngineJob) -> Any:
     try:
         client = await asyncio.to_thread(docker_client)
     except SandboxError as exc:

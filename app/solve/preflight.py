@@ -16,10 +16,10 @@ from app.config import (
     RepoFiles,
     load_repo_config,
 )
+from app.engine import EngineJob
 from app.llm.base import ModelConfigError
 from app.llm.spec import parse_model_spec
 from app.settings import Settings
-from app.solve.compose import SolveJob
 from app.solve.issue_file import IssueFileError, parse_issue_markdown
 from scaling.issue import Issue
 
@@ -41,7 +41,7 @@ class SolveArgs:
     model: str | None
 
 
-def prepare(args: SolveArgs, settings: Settings) -> tuple[SolveJob, Issue]:
+def prepare(args: SolveArgs, settings: Settings) -> tuple[EngineJob, Issue]:
     """Validate the repository, issue, config, model spec and output directory."""
     repo = Path(args.repo).expanduser().resolve()
     if not repo.is_dir():
@@ -64,7 +64,7 @@ def prepare(args: SolveArgs, settings: Settings) -> tuple[SolveJob, Issue]:
     if out == repo or repo in out.parents:
         raise BadInput(f"--out {args.out} is inside --repo; choose a directory outside it")
     run_id = f"solve-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
-    return SolveJob(repo, commit, config, spec, out, run_id), issue
+    return EngineJob(repo, commit, config, spec, out, run_id), issue
 
 
 def _head(repo: Path) -> str:

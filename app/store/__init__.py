@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.store.engine import make_engine, normalize_url, sqlite_url
+from app.store.engine import create_sql_engine, normalize_url, sqlite_url
 from app.store.errors import InvalidTransition, RolloutNotFound, RunNotFound, StoreError
 from app.store.migrate import current_revision, head_revision, migrate
 from app.store.records import (
@@ -41,9 +41,9 @@ __all__ = [
     "StoreError",
     "Trigger",
     "VoteRecord",
+    "create_sql_engine",
     "current_revision",
     "head_revision",
-    "make_engine",
     "migrate",
     "normalize_url",
     "sqlite_url",

@@ -31,7 +31,7 @@ def normalize_url(url: str) -> URL:
     return parsed
 
 
-def make_engine(url: str) -> Engine:
+def create_sql_engine(url: str) -> Engine:
     """An engine whose transactions are safe to run from several threads at once."""
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":

@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
-from app.store.engine import make_engine
+from app.store.engine import create_sql_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Serialises concurrent `migrate` calls (webhook service and workers starting together).
@@ -41,7 +41,7 @@ def current_revision(engine: Engine) -> str | None:
 
 def migrate(url: str | Engine) -> str:
     """Apply every pending migration (safe to call on each start, from several processes)."""
-    engine = make_engine(url) if isinstance(url, str) else url
+    engine = create_sql_engine(url) if isinstance(url, str) else url
     try:
         with engine.begin() as connection:
             if connection.dialect.name == "postgresql":

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store import ledger, outcome, results, runs, views
-from app.store.engine import make_engine
+from app.store.engine import create_sql_engine
 from app.store.errors import StoreError, WriteConflict
 from app.store.records import (
     Candidate,
@@ -45,7 +45,7 @@ class Store:
     @classmethod
     def open(cls, url: str) -> Store:
         """Connect to a migrated database (call `app.store.migrate(url)` first)."""
-        return cls(make_engine(url))
+        return cls(create_sql_engine(url))
 
     def close(self) -> None:
         self.engine.dispose()

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from app.settings import Settings
-from app.store import Store, make_engine
+from app.store import Store, create_sql_engine
 from app.web.app import create_app
 from app.web.dashboard import RunRow
 
@@ -19,7 +19,7 @@ from app.web.dashboard import RunRow
 def app_from_settings(settings: Settings, allowed_bots: frozenset[str] = frozenset()) -> FastAPI:
     """The FastAPI app with its database checks bound to `settings.database_url`."""
     assert settings.database_url is not None and settings.webhook_secret is not None
-    engine = make_engine(settings.database_url)
+    engine = create_sql_engine(settings.database_url)
     store = Store(engine)
 
     def ping() -> bool:

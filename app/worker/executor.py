@@ -9,32 +9,18 @@ from typing import Any
 
 from app.config import CONFIG_PATH, RepoConfig, RepoFiles, resolve_defaults
 from app.config.policy import apply_policy
+from app.engine import EngineJob, make_model, make_sandboxes, run_engine
 from app.github.git import Git
 from app.settings import Settings
-from app.solve.compose import SolveJob, make_engine, make_model
 from app.status.tracker import RunTracker
 from app.store.records import Run
-from app.testing import DockerSandboxes
 from app.worker.adapters import run_scope
 from app.worker.ports import RepoApi
 from app.worker.store_port import RunStorePort
 from scaling.issue import Issue
-from scaling.protocols import EventSink, RolloutRunner
 from scaling.result import RunResult
-from scaling.rollout import Rollout, RolloutRequest
+from scaling.rollout import Rollout
 from scaling.summary import RolloutSummary
-
-
-class RecordingRunner:
-    """Stores every rollout (patch included) so `/autofix pick` can publish any candidate."""
-
-    def __init__(self, inner: RolloutRunner, store: RunStorePort, run_id: int) -> None:
-        self.inner, self.store, self.run_id = inner, store, run_id
-
-    async def run(self, request: RolloutRequest, issue: Issue, events: EventSink) -> Rollout:
-        rollout = await self.inner.run(request, issue, events)
-        await self.store.record_rollout(self.run_id, rollout)
-        return rollout
 
 
 async def refinement_seeds(store: RunStorePort, run: Run) -> tuple[RolloutSummary, ...]:
@@ -78,25 +64,25 @@ class EngineExecutor:
             config = resolve_defaults(config, files, CONFIG_PATH)
             config = config.with_default_image(self.settings.sandbox_image)
             seeds = await refinement_seeds(self.store, run)
-            job = SolveJob(checkout, commit, config, config.model, run_dir, str(run.id))
+            scope = run_scope(self.scope_prefix, str(run.id))
+            job = EngineJob(checkout, commit, config, config.model, run_dir, str(run.id), scope)
             model = make_model(job.model_spec, self.settings, config.prices)
+
+            async def record(rollout: Rollout) -> None:
+                # Every rollout is kept (patch included) so `/autofix pick` can publish any.
+                await self.store.record_rollout(run.id, rollout)
+
             try:
-                sandboxes = DockerSandboxes(
-                    checkout,
-                    commit,
-                    image=config.sandbox.image,
-                    setup=config.sandbox.setup,
-                    holdout=config.tests.holdout,
-                    run_id=str(run.id),
-                    client=self.docker,
-                    command_timeout_s=float(config.tests.timeout_s),
-                    scope=run_scope(self.scope_prefix, str(run.id)),
+                return await run_engine(
+                    job,
+                    issue,
+                    tracker,
+                    model=model,
+                    sandboxes=make_sandboxes(job, self.docker),
+                    on_rollout=record,
+                    seeds=seeds,
+                    feedback=run.feedback,
                 )
-                engine = make_engine(job, model, sandboxes.rollout, sandboxes, tracker)
-                engine.runner = RecordingRunner(engine.runner, self.store, run.id)
-                async with sandboxes.pooled(engine.config):
-                    result = await engine.run(issue, seeds=seeds, feedback=run.feedback)
-                return result.model_copy(update={"base_commit": commit})
             finally:
                 await model.aclose()
         finally:

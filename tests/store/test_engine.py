@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.store import Store, make_engine, migrate, normalize_url, sqlite_url
+from app.store import Store, create_sql_engine, migrate, normalize_url, sqlite_url
 
 
 @pytest.mark.parametrize("scheme", ["postgres", "postgresql", "postgresql+psycopg"])
@@ -20,7 +20,7 @@ def test_unsupported_databases_are_refused() -> None:
     with pytest.raises(ValueError, match="supports sqlite:///PATH and postgresql://"):
         normalize_url("mysql://root@localhost/autofix")
     with pytest.raises(ValueError, match="needs a SQLite file"):
-        make_engine("sqlite://")
+        create_sql_engine("sqlite://")
 
 
 async def test_sqlite_file_and_its_directory_are_created(tmp_path: Path) -> None:

@@ -8,13 +8,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from app.store import Store, current_revision, head_revision, make_engine, migrate
+from app.store import Store, create_sql_engine, current_revision, head_revision, migrate
 from app.store.tables import Base
 from tests.store.samples import new_run
 
 
 def test_migrate_builds_the_schema_from_empty(database_url: str) -> None:
-    engine = make_engine(database_url)
+    engine = create_sql_engine(database_url)
     try:
         assert current_revision(engine) is None
         assert migrate(database_url) == head_revision()

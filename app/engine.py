@@ -1,9 +1,14 @@
-"""Wires the engine with real parts for a local run: model, agent, sandboxes, tests, judge."""
+"""The one composition of the engine, used by `autofix solve` and by the worker alike.
+
+Model, agent runner, sandboxes, test runner, summarizer and judge are built here and nowhere
+else; the two entry points differ only in what they pass in (a sandbox scope, a rollout
+recorder, refinement seeds), never in how the engine is put together.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,12 +24,19 @@ from app.summary import LLMSummarizer
 from app.testing import DockerSandboxes, DockerTestRunner, TestPlan
 from app.testing.protocols import SandboxOpener
 from scaling.engine import Engine
-from scaling.protocols import EventSink
+from scaling.issue import Issue
+from scaling.protocols import EventSink, RolloutRunner
+from scaling.result import RunResult
+from scaling.rollout import Rollout, RolloutRequest
+from scaling.summary import RolloutSummary
+
+OnRollout = Callable[[Rollout], Awaitable[None]]
+"""Called with every finished rollout (patch included), before the engine sees it."""
 
 
 @dataclass(frozen=True)
-class SolveJob:
-    """One local run: which repository and commit, with which config, writing where."""
+class EngineJob:
+    """One run of the engine: which repository and commit, with which config, writing where."""
 
     repo: Path
     commit: str
@@ -32,6 +44,8 @@ class SolveJob:
     model_spec: str
     out: Path
     run_id: str
+    scope: str | None = None
+    """The sandbox scope label; the worker reaps exactly a run's sandboxes by it."""
 
 
 def make_model(
@@ -45,7 +59,8 @@ def make_model(
     return build_model(spec, anthropic_api_key=key, env=env, prices=prices)
 
 
-def make_sandboxes(job: SolveJob, client: Any) -> DockerSandboxes:
+def make_sandboxes(job: EngineJob, client: Any) -> DockerSandboxes:
+    """Rollout and test sandboxes of one run, all from the job's repository and commit."""
     config = job.config
     return DockerSandboxes(
         job.repo,
@@ -56,15 +71,29 @@ def make_sandboxes(job: SolveJob, client: Any) -> DockerSandboxes:
         run_id=job.run_id,
         client=client,
         command_timeout_s=float(config.tests.timeout_s),
+        scope=job.scope,
     )
 
 
+class _Recorded:
+    """Hands every finished rollout to `on_rollout` before the engine goes on with it."""
+
+    def __init__(self, inner: RolloutRunner, on_rollout: OnRollout) -> None:
+        self.inner, self.on_rollout = inner, on_rollout
+
+    async def run(self, request: RolloutRequest, issue: Issue, events: EventSink) -> Rollout:
+        rollout = await self.inner.run(request, issue, events)
+        await self.on_rollout(rollout)
+        return rollout
+
+
 def make_engine(
-    job: SolveJob,
+    job: EngineJob,
     model: Model,
     rollout_sandboxes: SandboxFactory,
     test_sandboxes: SandboxOpener,
     events: EventSink,
+    on_rollout: OnRollout | None = None,
 ) -> Engine:
     """The engine over the agent runner, LLM summarizer and judge, and sandboxed test runs."""
     config = job.config
@@ -74,13 +103,15 @@ def make_engine(
         max_cost_usd=max(engine_config.estimates.rollout.usd, 0.01),
         max_wall_s=engine_config.estimates.rollout.wall_s,
     )
-    runner = AgentRolloutRunner(
+    runner: RolloutRunner = AgentRolloutRunner(
         model,
         rollout_sandboxes,
         job.out / "trajectories",
         limits=limits,
         test_command=config.test_command,
     )
+    if on_rollout is not None:
+        runner = _Recorded(runner, on_rollout)
     tests = DockerTestRunner(
         TestPlan(
             command=config.test_command,
@@ -92,3 +123,21 @@ def make_engine(
     )
     summarizer = LLMSummarizer(model, test_command=config.test_command)
     return Engine(engine_config, runner, summarizer, LLMJudge(model), tests, events)
+
+
+async def run_engine(
+    job: EngineJob,
+    issue: Issue,
+    sink: EventSink,
+    *,
+    model: Model,
+    sandboxes: DockerSandboxes,
+    on_rollout: OnRollout | None = None,
+    seeds: Sequence[RolloutSummary] = (),
+    feedback: str | None = None,
+) -> RunResult:
+    """One whole run over pooled rollout sandboxes; the result names the commit it built on."""
+    engine = make_engine(job, model, sandboxes.rollout, sandboxes, sink, on_rollout)
+    async with sandboxes.pooled(engine.config):
+        result = await engine.run(issue, seeds=seeds, feedback=feedback)
+    return result.model_copy(update={"base_commit": job.commit})

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from app.engine import make_model
 from app.llm.base import ModelConfigError
 from app.settings import Settings
-from app.solve.compose import make_model
 
 
 @pytest.fixture
