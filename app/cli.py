@@ -24,6 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=8000)
     sub.add_parser("worker", help="run the queue worker")
+    from app.setup.command import add_arguments
+
+    add_arguments(sub.add_parser("setup", help="register the GitHub App (manifest flow)"))
     return parser
 
 
@@ -32,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed the usage error
         return exc.code if isinstance(exc.code, int) else 2
+    if args.command == "setup":  # registers the App: needs none of the settings it creates
+        return _entry("app.setup.command", "setup_main")(args)
     from app.settings import SettingsError, load_settings
 
     try:

@@ -21,6 +21,7 @@ from tests.fakes.git_http import run_http_backend
 from tests.fakes.github_auth import FakeAuth
 from tests.fakes.github_examples import Shapes
 from tests.fakes.github_graphql import build_graphql_router, thread_node
+from tests.fakes.github_manifest import ManifestApps, register_manifest_routes
 from tests.fakes.github_routes import FakeError, build_router, error_response, render_pull
 from tests.fakes.github_state import FakeRepo, GitHubState, commit_files, init_bare
 
@@ -85,6 +86,7 @@ class FakeGitHub:
         self.auth = FakeAuth(self.state, app_id, app_public_key, token_ttl_s)
         self.bot_user = self.shapes.user(bot_login, bot=True, user_id=9_000_001)
         self.requests: list[RecordedRequest] = []
+        self.manifest_apps = ManifestApps()
         self._failures: list[Failure] = []
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -290,6 +292,7 @@ class FakeGitHub:
         app.add_exception_handler(FakeError, lambda _req, exc: error_response(exc))
         app.middleware("http")(self._middleware)
         app.include_router(build_router(self), prefix=self.api_prefix)
+        register_manifest_routes(app, self)
         # GraphQL lives at /graphql on github.com and at /api/graphql (beside /api/v3) on GHES.
         app.include_router(build_graphql_router(self), prefix="/api" if self.api_prefix else "")
         app.add_api_route("/{owner}/{repo}.git/{rest:path}", self._git, methods=["GET", "POST"])

@@ -1,0 +1,1 @@
+"""`autofix setup`: register the GitHub App through GitHub's manifest flow."""
