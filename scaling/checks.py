@@ -27,6 +27,12 @@ class Checks:
 
     async def baseline(self) -> BaselineRecord:
         runs = await asyncio.gather(*(self.tests.baseline() for _ in range(self.baseline_runs)))
+        forged = next((r.forged for r in runs if r.forged), None)
+        if forged is not None:
+            raise ValueError(
+                f"its result is not authentic ({forged}); something in the repository's test "
+                "setup changes test outcomes or the report: check `tests.command`"
+            )
         record = classify_baseline(runs)
         self.state.baseline = record
         self.state.emit(
@@ -74,6 +80,14 @@ class Checks:
                 again = await self.tests.reproduction(candidate.patch, test_files)
             except Exception:  # reproduction is only evidence; without it, there is none
                 return result
+            if again.forged:
+                return result.model_copy(
+                    update={
+                        "passed": False,
+                        "reasons": ("tampering with tests or the test runner",),
+                        "tamper": (f"forged test result in the reproduction: {again.forged}",),
+                    }
+                )
             verdict = reproduction_verdict(test_files, run, again)
             result = result.model_copy(update={"reproduced": verdict})
         return result

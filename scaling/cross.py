@@ -45,6 +45,8 @@ def cross_verdict(
 
     if run.not_applicable:
         return result("not_applicable", detail=run.output_tail)
+    if run.forged:
+        return result("failed", detail=f"forged test result: {run.forged}")
     if run.timed_out:
         return result("failed", detail="the test command timed out")
     if not run.parsed:

@@ -67,13 +67,25 @@ def decide_gate(
             outcome = run.outcomes.get(test, "missing")
             if outcome != "passed" and outcome != "xpassed":
                 new_failures.append(f"{test} ({outcome})")
+        # Every test the baseline reported must be reported again: a missing one is a failure,
+        # never a smaller denominator.
+        missing = [t for t in (*baseline.preexisting, *baseline.skipped) if t not in run.outcomes]
         known = {*baseline.passing, *flaky, *baseline.preexisting, *baseline.skipped}
         new_tests = sorted(t for t in run.outcomes if t not in known)
         broken = [t for t in new_tests if run.outcomes[t] != "passed"]
         if new_failures:
             reasons.append(_listed("tests that passed before now fail", new_failures))
+        if missing:
+            reasons.append(_listed("tests the unpatched code reported are missing", missing))
+            failing += len(missing)
         if broken:
             reasons.append(_listed("new tests do not pass", broken))
+    elif baseline.parsed and not run.timed_out:
+        reasons.append(
+            f"the test command wrote no readable report (exit code {run.exit_code}), "
+            "although it did on the unpatched code"
+        )
+        failing = max(failing, 1)
     elif run.exit_code != 0:
         reasons.append(f"the test command exited with {run.exit_code} (no per-test report)")
         failing = max(failing, 1)

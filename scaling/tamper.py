@@ -82,6 +82,18 @@ def _file_flags(f: FileDiff) -> list[str]:
     return flags
 
 
+def forgery(baseline: BaselineRecord, run: TestRun | None) -> list[str]:
+    """A run whose canary tests came out wrong, or that claimed success without its report
+    where the unpatched code wrote one, was forged by the code under test."""
+    if run is None:
+        return []
+    if run.forged:
+        return [f"forged test result: {run.forged}"]
+    if baseline.parsed and not run.parsed and run.exit_code == 0 and not run.timed_out:
+        return ["forged test result: the test command exited 0 without writing its report"]
+    return []
+
+
 def tamper_flags(files: list[FileDiff], baseline: BaselineRecord, run: TestRun | None) -> list[str]:
     """Every sign of tampering in a patch and its test run; any flag bars the candidate."""
     flags = [flag for f in files for flag in _file_flags(f)]
@@ -94,6 +106,7 @@ def tamper_flags(files: list[FileDiff], baseline: BaselineRecord, run: TestRun |
     }
     added = {m.group(1) for f in files for m in map(_TEST_DEF.match, f.added) if m}
     flags.extend(f"test function removed: {name}" for name in sorted(removed - added))
+    flags.extend(forgery(baseline, run))
     if (
         baseline.parsed
         and run is not None

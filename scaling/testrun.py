@@ -24,3 +24,5 @@ class TestRun(BaseModel):
     # Cross-checks only: another candidate's tests do not apply on top of this patch (both
     # edited the same test file), so nothing ran; evidence about neither candidate.
     not_applicable: bool = False
+    # Why the run's report cannot be authentic (its canary tests came out wrong), or None.
+    forged: str | None = None

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from app.testing.command import JUNIT_PATH, command_line, is_pytest
+from app.testing.framework import PreparedRun, ReportError, RunNames, TestFramework
+from app.testing.frameworks import FRAMEWORKS, framework_for
 from app.testing.patches import added_test_files, restrict_patch
 from app.testing.runner import DockerTestRunner, TestPlan
 from app.testing.sandboxes import DockerSandboxes
 
 __all__ = [
-    "JUNIT_PATH",
+    "FRAMEWORKS",
     "DockerSandboxes",
     "DockerTestRunner",
+    "PreparedRun",
+    "ReportError",
+    "RunNames",
+    "TestFramework",
     "TestPlan",
     "added_test_files",
-    "command_line",
-    "is_pytest",
+    "framework_for",
     "restrict_patch",
 ]

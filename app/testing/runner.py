@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import shlex
 import time
 from collections.abc import Sequence
+from pathlib import PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.testing.command import JUNIT_PATH, command_line, is_pytest, tail
+from app.testing.command import plain_command, run_script, tail
+from app.testing.framework import ReportError, RunNames
+from app.testing.frameworks import framework_for
 from app.testing.patches import added_test_files, restrict_patch
 from app.testing.protocols import RunSandbox, SandboxOpener
-from scaling.junit import JUnitError, parse_junit
+from sandbox.builder import WORKSPACE
+from scaling.canary import judge_canaries
 from scaling.testrun import TestRun
 
 _NOT_BASE = "the patch does not apply to the base commit"
@@ -40,9 +45,9 @@ class DockerTestRunner:
         self._runs = 0
 
     def _next_seed(self) -> int:
-        # Each run gets its own PYTHONHASHSEED, taken in call order: repeated baseline runs
-        # differ the way separate processes do, so hash-order-dependent tests show up as
-        # flaky, and any run can be reproduced with the seed it had.
+        # Each run gets its own seed (AUTOFIX_TEST_SEED, PYTHONHASHSEED), taken in call order:
+        # repeated baseline runs differ the way separate processes do, so hash-order-dependent
+        # tests show up as flaky, and any run can be reproduced with the seed it had.
         self._runs += 1
         return self._runs
 
@@ -122,26 +127,48 @@ class DockerTestRunner:
             output_tail=f"{what}:\n" + tail(result.output),
         )
 
+    def _near(self, paths: Sequence[str]) -> str:
+        """Where a run's canary tests go: beside the first selected test, else in the tests."""
+        for path in (*paths, *self.plan.protected):
+            pure = PurePosixPath(path)
+            return str(pure.parent if pure.suffix else pure).removeprefix(".")
+        return ""
+
     async def _run(self, sb: RunSandbox, paths: Sequence[str], seed: int) -> TestRun:
-        command = f"export PYTHONHASHSEED={seed}; " + command_line(self.plan.command, paths)
+        command = self.plan.command
+        framework = framework_for(command)
+        prepared = None
+        if framework is not None:
+            names = RunNames.fresh(WORKSPACE, near=self._near(paths))
+            prepared = framework.prepare(command, paths, names)
+        script = run_script(plain_command(command, paths), seed, prepared)
         started = time.monotonic()
-        result = await sb.exec(command, self.plan.timeout_s)
+        result = await sb.exec(script, self.plan.timeout_s)
         duration = time.monotonic() - started
-        outcomes = {}
-        parsed = False
-        if is_pytest(self.plan.command) and not result.timed_out:
-            report = await sb.exec(f"cat {JUNIT_PATH}", 120)
-            # No report (usage error, crash) or a cut one: judged by the exit code alone.
-            if report.exit_code == 0 and not report.truncated_bytes:
-                try:
-                    outcomes, parsed = parse_junit(report.output), True
-                except JUnitError:
-                    parsed = False
-        return TestRun(
+        run = TestRun(
             exit_code=result.exit_code,
-            outcomes=outcomes,
-            parsed=parsed,
             output_tail=tail(result.output),
             timed_out=result.timed_out,
             duration_s=duration,
+        )
+        if framework is None or prepared is None or result.timed_out:
+            return run
+        report = await sb.exec(f"cat -- {shlex.quote(prepared.report_path)}", 120)
+        # No report (usage error, crash, early exit) or a cut one: nothing per test.
+        if report.exit_code != 0 or report.truncated_bytes:
+            return run
+        try:
+            outcomes = framework.parse(report.output)
+        except ReportError:
+            return run
+        judged = judge_canaries(
+            outcomes, result.exit_code, prepared.canary, framework.tests_failed(result.exit_code)
+        )
+        return run.model_copy(
+            update={
+                "parsed": True,
+                "outcomes": judged.outcomes,
+                "exit_code": judged.exit_code,
+                "forged": judged.forged,
+            }
         )

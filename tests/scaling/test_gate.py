@@ -65,11 +65,30 @@ def test_tamper_flags_fail_the_gate() -> None:
     assert "tampering" in reasons[-1]
 
 
-def test_without_a_report_the_exit_code_decides() -> None:
-    assert gate(FIX, TestRun(exit_code=0)) == (True, ())
-    passed, reasons = gate(FIX, TestRun(exit_code=1))
+def test_without_a_report_on_either_side_the_exit_code_decides() -> None:
+    unparsed = BaselineRecord(runs=2, parsed=False, exit_codes=(0, 0))
+    ok = decide_gate("r0-0", parse_diff(FIX), unparsed, TestRun(exit_code=0), None, ())
+    assert (ok.passed, ok.reasons) == (True, ())
+    bad = decide_gate("r0-0", parse_diff(FIX), unparsed, TestRun(exit_code=1), None, ())
+    assert not bad.passed
+    assert "exited with 1" in bad.reasons[0]
+
+
+def test_a_run_without_a_report_fails_when_the_baseline_wrote_one() -> None:
+    for code in (0, 1):
+        passed, reasons = gate(FIX, TestRun(exit_code=code))
+        assert not passed
+        assert "no readable report" in reasons[0]
+
+
+def test_a_test_the_baseline_reported_must_be_reported_again() -> None:
+    # The old failure and the flaky test vanish; only the flaky one may.
+    run = make_run({"tests/test_a.py::test_one": "passed"})
+    passed, reasons = gate(FIX, run)
     assert not passed
-    assert "exited with 1" in reasons[0]
+    assert reasons == (
+        "tests the unpatched code reported are missing: tests/test_a.py::test_old_bug",
+    )
 
 
 def test_timeout_fails() -> None:

@@ -1,0 +1,69 @@
+"""Judges whether a test run's report is authentic, from the two canary tests that rode along.
+
+Every run the harness can parse carries two tests with names chosen at random for that run:
+one that must pass (run first) and one that must fail (run last). Code under test that
+forges the report (rewrites it, ends the process early with status 0, replaces the runner)
+cannot know them in advance, so they come out wrong: the run is *forged*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict
+
+from scaling.testrun import Outcome
+
+_FAILING: frozenset[Outcome] = frozenset({"failed", "error"})
+
+
+class CanaryIds(BaseModel):
+    """The test ids the two canaries of one run are reported under."""
+
+    model_config = ConfigDict(frozen=True)
+
+    must_pass: str
+    must_fail: str
+
+
+class Authenticity(BaseModel):
+    """A run's outcomes without the canaries, its exit code as judged, and why it is forged."""
+
+    model_config = ConfigDict(frozen=True)
+
+    outcomes: dict[str, Outcome]
+    exit_code: int
+    forged: str | None = None
+
+
+def judge_canaries(
+    outcomes: Mapping[str, Outcome], exit_code: int, canary: CanaryIds, tests_failed: bool
+) -> Authenticity:
+    """Forged: the must-fail canary passed or went missing, the must-pass one failed or went
+    missing, or the command exited 0 although a test failed. A canary missing or failing in a
+    run that a genuine failure cut short (`-x`, a collection error) is no forgery: that run
+    simply failed. `tests_failed` says whether the exit code is the runner's "tests failed".
+
+    The judged exit code is 0 when the must-fail canary is the only failure and the runner
+    exited with its "tests failed" code; otherwise it is the runner's own.
+    """
+    rest = {t: o for t, o in outcomes.items() if t not in (canary.must_pass, canary.must_fail)}
+    genuine = any(o in _FAILING for o in rest.values())
+    passed_one = outcomes.get(canary.must_pass)
+    failed_one = outcomes.get(canary.must_fail)
+
+    def verdict(forged: str | None, code: int) -> Authenticity:
+        return Authenticity(outcomes=rest, exit_code=code, forged=forged)
+
+    if failed_one is not None and failed_one not in _FAILING:
+        return verdict(f"the must-fail check test {canary.must_fail} was {failed_one}", 1)
+    if exit_code == 0 and (genuine or failed_one is not None):
+        return verdict("the test command exited 0 although tests failed", 1)
+    if genuine:  # failed either way; -x or an early error may have kept a canary from running
+        return verdict(None, exit_code or 1)
+    if passed_one != "passed":
+        what = "missing from the report" if passed_one is None else passed_one
+        return verdict(f"the must-pass check test {canary.must_pass} was {what}", 1)
+    if failed_one is None:
+        return verdict(f"the must-fail check test {canary.must_fail} was missing", 1)
+    return verdict(None, 0 if tests_failed else exit_code)

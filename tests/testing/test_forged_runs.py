@@ -1,0 +1,149 @@
+"""Patches that try to make a broken fix pass its gate by forging the test result.
+
+Each one breaks `mean` (so `test_mean` genuinely fails) and adds a way of lying about it; real
+sandboxes, real pytest inside them. None may pass, and a forgery flags the candidate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.testing import DockerSandboxes, DockerTestRunner, TestPlan
+from sandbox.client import docker_client
+from scaling.baseline import classify_baseline
+from scaling.diff import parse_diff
+from scaling.gate import decide_gate
+from scaling.result import GateResult
+from scaling.tamper import tamper_flags
+from tests.fakes.example_repo import FIXED_MEDIAN, git, make_patch, make_repo
+
+pytestmark = pytest.mark.docker
+
+STATS = "calc/stats.py"
+BROKEN = FIXED_MEDIAN.replace(
+    "    return sum(values) / len(values)", "    return sum(values) / (len(values) + 1)"
+)
+
+# Package code that, when the interpreter exits, rewrites every XML file under /tmp into a
+# report where the repository's tests all passed, then ends the process with status 0.
+REWRITE_EVERY_XML = """
+import atexit as _atexit
+import os as _os
+
+_FORGED = (
+    '<?xml version="1.0"?><testsuites><testsuite name="pytest" tests="3">'
+    '<testcase classname="tests.test_stats" name="test_mean" file="tests/test_stats.py"/>'
+    '<testcase classname="tests.test_stats" name="test_median_odd" file="tests/test_stats.py"/>'
+    '<testcase classname="tests.test_stats" name="test_median_empty" file="tests/test_stats.py"/>'
+    "</testsuite></testsuites>"
+)
+
+
+def _forge():
+    for root, _dirs, files in _os.walk("/tmp"):
+        for name in files:
+            if name.endswith(".xml"):
+                with open(_os.path.join(root, name), "w") as out:
+                    out.write(_FORGED)
+    _os._exit(0)
+
+
+_atexit.register(_forge)
+"""
+
+# Package code that finds the report on its own command line and deletes every failure in it.
+EDIT_OWN_REPORT = """
+import atexit as _atexit
+import re as _re
+
+
+def _forge():
+    with open("/proc/self/cmdline", "rb") as own:
+        args = own.read().decode().split("\\0")
+    for arg in args:
+        if arg.startswith("--junitxml="):
+            path = arg.split("=", 1)[1]
+            with open(path) as report:
+                text = report.read()
+            with open(path, "w") as report:
+                report.write(_re.sub(r"<failure.*?</failure>", "", text, flags=_re.S))
+
+
+_atexit.register(_forge)
+"""
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    client = docker_client()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def runner(tmp_path: Path, client: Any) -> DockerTestRunner:
+    repo = make_repo(tmp_path)
+    sandboxes = DockerSandboxes(
+        repo,
+        git(repo, "rev-parse", "HEAD").strip(),
+        image="autofix-sandbox:bookworm",
+        holdout=("tests/holdout",),
+        run_id=f"test-forged-{secrets.token_hex(4)}",
+        client=client,
+    )
+    plan = TestPlan(
+        command="python3 -m pytest -q",
+        holdout=("tests/holdout",),
+        protected=("tests",),
+        timeout_s=120,
+    )
+    return DockerTestRunner(plan, sandboxes)
+
+
+async def gate_of(runner: DockerTestRunner, edits: dict[str, str | None]) -> GateResult:
+    patch = make_patch(runner.sandboxes.repo, edits)  # type: ignore[attr-defined]
+    base_run, run = await asyncio.gather(runner.baseline(), runner.candidate(patch))
+    baseline = classify_baseline([base_run])
+    assert baseline.parsed and "tests/test_stats.py::test_mean" in baseline.passing
+    files = parse_diff(patch)
+    return decide_gate("r0-0", files, baseline, run, None, tamper_flags(files, baseline, run))
+
+
+async def test_the_broken_fix_alone_fails_honestly(runner: DockerTestRunner) -> None:
+    gate = await gate_of(runner, {STATS: BROKEN})
+    assert not gate.passed and not gate.tamper
+    assert gate.new_failures == ("tests/test_stats.py::test_mean (failed)",)
+
+
+async def test_a_root_pytest_module_cannot_replace_the_runner(runner: DockerTestRunner) -> None:
+    gate = await gate_of(runner, {STATS: BROKEN, "pytest.py": "raise SystemExit(0)\n"})
+    assert not gate.passed
+    # The real pytest ran and saw the failure.
+    assert gate.new_failures == ("tests/test_stats.py::test_mean (failed)",)
+
+
+async def test_ending_the_process_with_status_0_is_forgery(runner: DockerTestRunner) -> None:
+    quits = BROKEN.replace('    """Arithmetic mean', '    __import__("os")._exit(0)\n    """Mean')
+    gate = await gate_of(runner, {STATS: quits})
+    assert not gate.passed and gate.tamper
+    assert any("exited 0 without writing its report" in flag for flag in gate.tamper)
+
+
+async def test_rewriting_every_report_under_tmp_is_forgery(runner: DockerTestRunner) -> None:
+    gate = await gate_of(runner, {STATS: BROKEN + REWRITE_EVERY_XML})
+    assert not gate.passed and gate.tamper
+    assert any(flag.startswith("forged test result") for flag in gate.tamper)
+
+
+async def test_editing_the_report_named_on_the_command_line_is_forgery(
+    runner: DockerTestRunner,
+) -> None:
+    gate = await gate_of(runner, {STATS: BROKEN + EDIT_OWN_REPORT})
+    assert not gate.passed and gate.tamper
+    assert any("must-fail check test" in flag for flag in gate.tamper)
