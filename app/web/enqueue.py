@@ -25,12 +25,16 @@ NOTES_TTL_S = 24 * 3600
 
 Accepted = Literal["queued", "batched", "duplicate"]
 
-# KEYS: seen marker, job, job result, queue, notes list
+# KEYS: seen marker, job, job result, queue, notes list, body marker
 # ARGV: dedupe ttl s, job id, job bytes, expires ms, score, note ('' for none), notes ttl s
 _SCRIPT = """
+if redis.call('EXISTS', KEYS[6]) == 1 then
+  return 0
+end
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
   return 0
 end
+redis.call('SET', KEYS[6], '1', 'EX', ARGV[1])
 if ARGV[6] ~= '' then
   redis.call('RPUSH', KEYS[5], ARGV[6])
   redis.call('EXPIRE', KEYS[5], ARGV[7])
@@ -54,8 +58,14 @@ def seen_key(delivery: str) -> str:
     return f"autofix:delivery:{delivery}"
 
 
+def body_key(digest: str) -> str:
+    """Marks a signed body as seen: a replay under a new delivery id is still a duplicate."""
+    return f"autofix:body:{digest}"
+
+
 class DeliveryQueue:
-    """Enqueues each delivery's job at most once; jobs with the same id batch their notes."""
+    """Enqueues each delivery's job at most once, whether it comes back under its own delivery
+    id or (replayed) under another; jobs with the same id batch their notes."""
 
     def __init__(self, redis: ArqRedis) -> None:
         self.redis = redis
@@ -67,11 +77,13 @@ class DeliveryQueue:
         function: str,
         payload: dict[str, Any],
         *,
+        body_digest: str,
         job_id: str,
         defer_s: float = 0.0,
         note: str = "",
     ) -> Accepted:
-        """Queue `function(payload)` as `job_id` unless this delivery was seen before."""
+        """Queue `function(payload)` as `job_id` unless this delivery, or a delivery with the
+        same body (`body_digest`, a hash of the signed bytes), was seen before."""
         now = timestamp_ms()
         defer_ms = int(defer_s * 1000)
         job = serialize_job(function, (payload,), {}, None, now, serializer=dump_job)
@@ -81,6 +93,7 @@ class DeliveryQueue:
             result_key_prefix + job_id,
             default_queue_name,
             notes_key(job_id),
+            body_key(body_digest),
         ]
         args = [DEDUPE_TTL_S, job_id, job, defer_ms + EXPIRES_EXTRA_MS, now + defer_ms, note]
         outcome = await self._script(keys=keys, args=[*args, NOTES_TTL_S])

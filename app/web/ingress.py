@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 
@@ -11,7 +12,9 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
+from app.web.body import BadLength, BodyTooLarge, read_body
 from app.web.enqueue import DeliveryQueue
+from app.web.metric_labels import event_label
 from app.web.metrics import WebMetrics
 from app.web.payloads import Envelope
 from app.web.routing import route
@@ -42,11 +45,16 @@ def build_router(
             status, outcome = await _handle(request, event, delivery)
         finally:
             metrics.latency.observe(time.perf_counter() - started)
-        metrics.deliveries.labels(event=event or "none", outcome=outcome).inc()
+        metrics.deliveries.labels(event=event_label(event), outcome=outcome).inc()
         return _reply(status, outcome)
 
     async def _handle(request: Request, event: str, delivery: str) -> tuple[int, str]:
-        body = await request.body()
+        try:
+            body = await read_body(request)
+        except BodyTooLarge:
+            return 413, "too_large"
+        except BadLength:
+            return 400, "bad_length"
         if not verify_signature(secret, body, request.headers.get("X-Hub-Signature-256")):
             return 401, "bad_signature"
         if not delivery or not event:
@@ -67,6 +75,7 @@ def build_router(
                 delivery,
                 HANDLE_JOB,
                 plan.trigger.model_dump(mode="json"),
+                body_digest=hashlib.sha256(body).hexdigest(),
                 job_id=plan.job_id,
                 defer_s=plan.defer_s,
                 note=plan.note,

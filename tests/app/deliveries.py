@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.app.examples import load_example
 from tests.fakes.github_server import FakeGitHub
 
 Json = dict[str, Any]
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -19,9 +22,16 @@ class Deliveries:
     github: FakeGitHub
     owner: str
     name: str
+    _clock: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def _readdress(self, data: Json, sender: str) -> Json:
         data = copy.deepcopy(data)
+        # GitHub stamps every event with the time it happened, so no two deliveries of
+        # distinct events share a body (identical bodies are replays and are dropped).
+        stamp = EPOCH + timedelta(seconds=next(self._clock))
+        for subject in ("issue", "pull_request"):
+            if subject in data:
+                data[subject]["updated_at"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
         data["repository"]["name"] = self.name
         data["repository"]["full_name"] = f"{self.owner}/{self.name}"
         data["repository"]["owner"]["login"] = self.owner

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -18,6 +19,7 @@ from tests.app.examples import load_example
 from tests.services import redis_server, refusing_port
 
 SECRET = "test-webhook-secret"
+_EVENT_CLOCK = itertools.count()
 
 
 async def _db_ok() -> bool:
@@ -56,7 +58,10 @@ def _headers(body: bytes, event: str, delivery: str, secret: str = SECRET) -> di
 
 
 def _labeled() -> bytes:
-    return json.dumps(load_example("issues.labeled.9.json")).encode()
+    """A label event; each call is a distinct event (as GitHub stamps each with its time)."""
+    data = load_example("issues.labeled.9.json")
+    data["issue"]["updated_at"] = f"2026-01-01T00:00:00.{next(_EVENT_CLOCK):06d}Z"
+    return json.dumps(data).encode()
 
 
 async def _job_exists(redis_url: str, job_id: str) -> bool:
@@ -199,7 +204,8 @@ def _on_autofix_pr(name: str, review_id: int) -> dict[str, object]:
     if "review" in data:
         data["review"].update(id=review_id, body="Please simplify.", state="changes_requested")
     else:
-        data["comment"]["pull_request_review_id"] = review_id
+        # Each comment of the review is its own comment (and so its own body).
+        data["comment"].update(pull_request_review_id=review_id, id=next(_EVENT_CLOCK))
     return data
 
 
