@@ -98,3 +98,46 @@ async def test_reaper_removes_orphans_and_spares_live_runs(
     assert gone_volume in reaped.volumes
     assert exists(client, gone.container_id, gone_volume) == (False, False)
     assert not client.api.containers(all=True, filters={"id": old_id})
+
+
+async def test_a_volume_whose_container_was_removed_from_outside_is_reaped(
+    spec: SandboxSpec, client: docker.DockerClient, environments: Environments
+) -> None:
+    scope = f"{spec.scope}-orphan"
+    lost = spec.model_copy(update={"run_id": "live-run", "scope": scope})
+    live = spec.model_copy(update={"run_id": "live-run", "scope": scope})
+    async with (
+        DockerSandbox(lost, client, environments=environments) as gone,
+        DockerSandbox(live, client, environments=environments) as kept,
+    ):
+        volume = volume_of(client, gone.container_id)
+        kept_volume = volume_of(client, kept.container_id)
+        # Someone removes the container by hand; `docker rm -f` leaves named volumes behind.
+        removal = await asyncio.create_subprocess_exec("docker", "rm", "-f", gone.container_id)
+        assert await removal.wait() == 0
+        assert exists(client, gone.container_id, volume) == (False, True)
+        # Within the grace period a volume without a container may be a sandbox being made.
+        fresh = await Reaper(client).reap(scope=scope)
+        assert volume not in fresh.volumes
+        reaped = await Reaper(client, orphan_grace_s=0).reap(scope=scope)
+        still = await kept.exec("echo still-here")
+    assert reaped.volumes == (volume,) and reaped.containers == ()
+    assert exists(client, gone.container_id, volume) == (False, False)
+    assert kept_volume not in reaped.volumes and still.output.strip() == "still-here"
+
+
+async def test_a_sweep_stays_inside_its_scope_prefix(
+    spec: SandboxSpec, client: docker.DockerClient, environments: Environments
+) -> None:
+    mine = spec.model_copy(update={"run_id": "r1", "scope": f"{spec.scope}-mine-run-1"})
+    theirs = spec.model_copy(update={"run_id": "r1", "scope": f"{spec.scope}-minefield-run-1"})
+    async with (
+        DockerSandbox(mine, client, environments=environments) as a,
+        DockerSandbox(theirs, client, environments=environments) as b,
+    ):
+        volumes = [volume_of(client, a.container_id), volume_of(client, b.container_id)]
+        for sandbox in (a, b):
+            client.api.remove_container(sandbox.container_id, force=True)
+        reaped = await Reaper(client, orphan_grace_s=0).reap(scope_prefix=f"{spec.scope}-mine")
+        assert reaped.volumes == (volumes[0],)
+        assert exists(client, b.container_id, volumes[1]) == (False, True)
