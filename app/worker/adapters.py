@@ -72,6 +72,12 @@ class RunReaper:
         gone = await self.reaper.reap(live_run_ids=(), scope=run_scope(self.prefix, run_id))
         return len(gone.containers)
 
+    async def sweep(self) -> int:
+        # Any run of this deployment: expired sandboxes, and workspace volumes whose
+        # container was removed from outside; never another deployment's.
+        gone = await self.reaper.reap(scope_prefix=self.prefix)
+        return len(gone.containers) + len(gone.volumes)
+
     async def prune_images(self) -> int:
         # Every scope: images are shared by runs; their scope label only names the first user.
         return len(await self.reaper.prune_images())

@@ -49,6 +49,10 @@ class Reaper(Protocol):
 
     async def reap(self, run_id: str) -> int: ...
 
+    async def sweep(self) -> int:
+        """Remove what any run left behind that can no longer be in use; return the count."""
+        ...
+
     async def prune_images(self) -> int: ...
 
 

@@ -28,11 +28,17 @@ RUN_TRIES = 1
 STATUS_TIMEOUT_S = 60
 RECOVER_TIMEOUT_S = 120
 PRUNE_TIMEOUT_S = 600
+SWEEP_TIMEOUT_S = 300
 
 
 async def recover_job(ctx: dict[str, Any]) -> list[int]:
     """Periodic sweep for runs whose worker died (their heartbeat expired)."""
     return await recover_orphans(deps_of(ctx))
+
+
+async def sweep_job(ctx: dict[str, Any]) -> int:
+    """Every five minutes: sandboxes past their lifetime and volumes whose container is gone."""
+    return await deps_of(ctx).reaper.sweep()
 
 
 async def prune_job(ctx: dict[str, Any]) -> int:
@@ -67,6 +73,14 @@ def worker_options(
                 run_at_startup=True,
                 unique=True,
                 timeout=RECOVER_TIMEOUT_S,
+                max_tries=1,
+            ),
+            cron(
+                sweep_job,
+                minute=set(range(0, 60, 5)),
+                second={30},
+                unique=True,
+                timeout=SWEEP_TIMEOUT_S,
                 max_tries=1,
             ),
             cron(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from arq.connections import ArqRedis
 
 from app.queue import queue_pool
-from app.worker.settings import prune_job, worker_options
+from app.worker.settings import prune_job, sweep_job, worker_options
 from tests.app.harness import AppUnderTest
 from tests.fakes.executor import RecordingReaper
 
@@ -13,8 +13,9 @@ from tests.fakes.executor import RecordingReaper
 async def test_prune_runs_hourly_apart_from_the_recovery_sweep(app: AppUnderTest) -> None:
     options = worker_options(app.redis_url, app.make_deps)
     jobs = {job.name: job for job in options["cron_jobs"]}
-    assert set(jobs) == {"cron:recover_job", "cron:prune_job"}
+    assert set(jobs) == {"cron:recover_job", "cron:prune_job", "cron:sweep_job"}
     assert jobs["cron:prune_job"].minute == {7} and jobs["cron:prune_job"].unique
+    assert jobs["cron:sweep_job"].minute == set(range(0, 60, 5)) and jobs["cron:sweep_job"].unique
 
     redis: ArqRedis = queue_pool(app.redis_url)
     try:
@@ -22,6 +23,8 @@ async def test_prune_runs_hourly_apart_from_the_recovery_sweep(app: AppUnderTest
         assert isinstance(deps.reaper, RecordingReaper)
         assert await prune_job({"deps": deps}) == 0
         assert deps.reaper.pruned == 1
+        assert await sweep_job({"deps": deps}) == 0
+        assert deps.reaper.sweeps == 1
     finally:
         await redis.aclose(close_connection_pool=True)
         for clients in app.clients:

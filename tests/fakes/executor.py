@@ -137,9 +137,14 @@ class RecordingReaper:
     def __init__(self) -> None:
         self.reaped: list[str] = []
         self.pruned = 0
+        self.sweeps = 0
 
     async def reap(self, run_id: str) -> int:
         self.reaped.append(run_id)
+        return 0
+
+    async def sweep(self) -> int:
+        self.sweeps += 1
         return 0
 
     async def prune_images(self) -> int:
