@@ -16,6 +16,7 @@ from arq.jobs import serialize_job
 from arq.utils import timestamp_ms
 
 from app.queue import dump_job
+from app.trigger import notes_key
 
 # GitHub lets maintainers redeliver for days; keep the marker longer than that.
 DEDUPE_TTL_S = 5 * 24 * 3600
@@ -47,11 +48,6 @@ redis.call('ZADD', KEYS[4], ARGV[5], ARGV[2])
 return 1
 """
 _OUTCOMES: dict[int, Accepted] = {0: "duplicate", 1: "queued", 2: "batched"}
-
-
-def notes_key(job_id: str) -> str:
-    """Where texts of deliveries batched into one job wait for it (e.g. a review's body)."""
-    return f"autofix:notes:{job_id}"
 
 
 def seen_key(delivery: str) -> str:

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
+from app.trigger import HANDLE_JOB
 from app.web.body import BadLength, BodyTooLarge, read_body
 from app.web.enqueue import DeliveryQueue
 from app.web.metric_labels import event_label
@@ -21,8 +22,6 @@ from app.web.routing import route
 from app.web.signature import verify_signature
 
 log = logging.getLogger(__name__)
-
-HANDLE_JOB = "handle_trigger"
 
 
 def _reply(status: int, outcome: str) -> Response:

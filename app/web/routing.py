@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from app.commands import parse_command
+from app.command_line import find_command
+from app.trigger import Trigger, delivery_job_id, review_job_id
 from app.web.payloads import Account, Envelope
-from app.worker.trigger import Trigger
 
 BRANCH_PREFIX = "autofix/issue-"
 # Review events of one review collapse into one deferred job, so comments arrive batched.
@@ -23,11 +23,6 @@ class Plan(BaseModel):
     defer_s: float = 0.0
     note: str = ""
     """Text kept with the job for the worker (a review's body), batched across deliveries."""
-
-
-def review_job_id(repo: str, pr: int, review_id: int) -> str:
-    """One job per review: its submission and its comments' deliveries all land in it."""
-    return f"review:{repo}:{pr}:{review_id}"
 
 
 def is_ignored_sender(sender: Account | None, allowed_bots: frozenset[str]) -> bool:
@@ -50,7 +45,7 @@ def route(event: str, delivery: str, env: Envelope, allowed_bots: frozenset[str]
         "installation_id": env.installation.id if env.installation else None,
         "sender": sender.login,
     }
-    plain_job = f"evt:{delivery}"
+    plain_job = delivery_job_id(delivery)
     if event == "issues" and env.issue and env.label and not env.issue.is_pull_request:
         if env.action in ("labeled", "unlabeled"):
             kind = "label" if env.action == "labeled" else "unlabel"
@@ -66,7 +61,7 @@ def route(event: str, delivery: str, env: Envelope, allowed_bots: frozenset[str]
             return Plan(trigger=trigger, job_id=plain_job)
         return None
     if event == "issue_comment" and env.action == "created" and env.issue and env.comment:
-        command = parse_command(env.comment.body)
+        command = find_command(env.comment.body)
         if command is None:
             return None
         trigger = Trigger.model_validate(

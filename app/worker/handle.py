@@ -6,19 +6,17 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from app.commands import parse_command
+from app.command_line import find_command
 from app.config import ConfigError
 from app.github.models import ReviewCommentInfo
-from app.status.render import render_help, render_notice
-from app.web.enqueue import notes_key
-from app.web.routing import review_job_id
+from app.status.render import render_notice
+from app.trigger import Trigger, notes_key, review_job_id
 from app.worker.commands import run_command
 from app.worker.deps import WorkerDeps, deps_of
 from app.worker.notices import notify_once
 from app.worker.ports import RepoApi
 from app.worker.repo_config import fetch_config
 from app.worker.starting import cancel_run, start_run
-from app.worker.trigger import Trigger
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +56,6 @@ async def handle_trigger(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
     if command is None:
         return "ignored"
     await _acknowledge(repo, trigger)
-    if command.name == "help":
-        await notify_once(deps, repo, trigger, render_help(command.problem, config.label))
-        return "help"
     return await run_command(deps, repo, trigger, config, command)
 
 
@@ -103,7 +98,7 @@ def review_feedback(notes: Sequence[str], comments: Sequence[ReviewCommentInfo])
     inline = [
         f"- `{c.path}`{f' line {c.line}' if c.line else ''}: {c.body.strip()}"
         for c in comments
-        if c.body.strip() and parse_command(c.body) is None
+        if c.body.strip() and find_command(c.body) is None
     ]
     if inline:
         parts.append("Unresolved review comments:\n" + "\n".join(inline))

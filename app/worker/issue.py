@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.commands import parse_command
+from app.command_line import find_command
 from app.issue_text import sanitize_issue
 from app.worker.ports import RepoApi
 from scaling.issue import Issue
@@ -22,7 +22,7 @@ async def writers_issue(repo: RepoApi, number: int) -> Issue:
     # body (that is the request), but their follow-up comments never reach the agent.
     comments: list[str] = []
     for comment in await repo.list_issue_comments(number):
-        if comment.author_is_bot or parse_command(comment.body) is not None:
+        if comment.author_is_bot or find_command(comment.body) is not None:
             continue
         if await is_writer(comment.author):
             comments.append(f"@{comment.author}: {comment.body}")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from app.trigger import Trigger
 from app.worker.deps import WorkerDeps
 from app.worker.ports import RepoApi
-from app.worker.trigger import Trigger
 
 NOTICE_TTL_S = 7 * 24 * 3600
 

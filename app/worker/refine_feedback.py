@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from app.commands import parse_command
+from app.command_line import find_command
 from app.github.errors import GitHubError
 from app.github.models import ReviewThreadInfo
 from app.worker.ports import RepoApi
@@ -58,7 +58,7 @@ async def _thread_line(thread: ReviewThreadInfo, is_writer: _Check) -> str | Non
     texts = []
     for comment in thread.comments:
         body = comment.body.strip()
-        if not body or parse_command(body) is not None or not await is_writer(comment.author):
+        if not body or find_command(body) is not None or not await is_writer(comment.author):
             continue
         texts.append(f"@{comment.author}: {body[:MAX_COMMENT_CHARS]}")
     if not texts:

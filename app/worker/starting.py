@@ -8,16 +8,10 @@ from app.status.tracker import RunTracker
 from app.store.errors import InvalidTransition
 from app.store.records import NewRun, Run
 from app.store.records import Trigger as RunTrigger
+from app.trigger import RUN_JOB, Trigger, run_job_id
 from app.worker.deps import WorkerDeps
 from app.worker.notices import notify_once
 from app.worker.ports import RepoApi
-from app.worker.trigger import Trigger
-
-RUN_JOB = "run_issue"
-
-
-def run_job_id(run_id: int) -> str:
-    return f"run:{run_id}"
 
 
 async def start_run(

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from app.commands import Command, parse_command
+from app.command_line import find_command
+from app.status.render import render_help
+from app.worker.commands import COMMANDS, Command, parse
+
+
+def parse_command(body: str | None) -> Command | None:
+    line = find_command(body)
+    return None if line is None else parse(line)
 
 
 @pytest.mark.parametrize(
@@ -53,3 +60,12 @@ def test_malformed_commands_fall_back_to_help_with_a_reason(
     command = parse_command(body)
     assert command is not None and command.name == "help"
     assert command.problem is not None and problem_mentions in command.problem
+
+
+def test_every_command_has_its_own_entry_in_the_table_and_the_help() -> None:
+    assert set(COMMANDS) == {
+        "retry", "refine", "candidates", "pick", "explain", "status", "cancel", "help"
+    }  # fmt: skip
+    help_text = render_help()
+    missing = [name for name in COMMANDS if f"`/autofix {name}" not in help_text]
+    assert not missing, f"the help text does not describe {missing}"
