@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -86,6 +87,20 @@ class Settings(BaseSettings):
                 except ModelConfigError as exc:
                     raise ValueError(str(exc)) from None
         return value
+    public_url: str | None = None
+    """Where people reach this service (https://autofix.example.org); links in comments and PR
+    bodies point at its run pages, and sign-in returns to `{public_url}/auth/callback`."""
+    github_web_url: str | None = None
+    """GitHub's web root for sign-in; derived from the API URL when unset (https://github.com,
+    or https://HOST on GitHub Enterprise Server)."""
+    github_client_id: str | None = None
+    """The App's OAuth client id, for signing people in to the dashboard."""
+    github_client_secret: SecretStr | None = None
+    """The App's OAuth client secret."""
+    session_secret: SecretStr | None = None
+    """Key that signs dashboard session cookies (at least 32 characters)."""
+    dashboard_token: SecretStr | None = None
+    """Operators send it as `Authorization: Bearer ...` to see every run without signing in."""
 
     @field_validator("github_private_key")
     @classmethod
@@ -131,7 +146,7 @@ class Settings(BaseSettings):
         secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
         if not secret:
             problems.append("AUTOFIX_WEBHOOK_SECRET is not set: use the App's webhook secret")
-        elif _is_placeholder(secret):
+        elif is_placeholder(secret):
             problems.append(
                 "AUTOFIX_WEBHOOK_SECRET is a placeholder: generate one "
                 "(python3 -c 'import secrets; print(secrets.token_hex(32))') and set it "
@@ -139,6 +154,15 @@ class Settings(BaseSettings):
             )
         if problems:
             raise SettingsError("\n".join(problems))
+
+    def web_url(self) -> str:
+        """GitHub's web root: the setting, else derived from the API URL."""
+        if self.github_web_url:
+            return self.github_web_url.rstrip("/")
+        parts = urlsplit(self.github_api_url)
+        if parts.hostname == "api.github.com":
+            return "https://github.com"
+        return f"{parts.scheme}://{parts.netloc}"
 
     def github(self) -> GitHubSettings:
         """The GitHub client settings; call `require_service` first."""
@@ -153,7 +177,7 @@ class Settings(BaseSettings):
         )
 
 
-def _is_placeholder(value: str) -> bool:
+def is_placeholder(value: str) -> bool:
     lowered = value.strip().lower()
     return lowered in PLACEHOLDERS or lowered.startswith(("your-", "your_", "<"))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
@@ -14,7 +13,7 @@ from app.agent.config import AgentLimits, PromptOptions
 from app.agent.environment import Environment
 from app.agent.loop import AgentLoop, AgentOutcome
 from app.agent.prompt import read_guidance, render_system, render_task
-from app.agent.trajectory import EndRecord, StartRecord, TrajectoryWriter
+from app.agent.trajectory import EndRecord, StartRecord, TrajectoryWriter, trajectory_file
 from app.llm.base import Model
 from scaling.events import RolloutStep
 from scaling.issue import Issue
@@ -25,7 +24,6 @@ log = logging.getLogger(__name__)
 
 SandboxFactory = Callable[[str], AbstractAsyncContextManager[Environment]]
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _COMMAND_EXCERPT = 200
 
 
@@ -57,7 +55,7 @@ class AgentRolloutRunner:
     async def run(self, request: RolloutRequest, issue: Issue, events: EventSink) -> Rollout:
         """Run one rollout; cancellation is recorded in the trajectory, then re-raised."""
         rid = request.rollout_id
-        path = self.trajectory_dir / f"{_UNSAFE.sub('_', rid)}.jsonl"
+        path = trajectory_file(self.trajectory_dir, rid)
         writer = TrajectoryWriter(path)
         limits = self._limits_for(request)
         started = time.monotonic()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -64,6 +65,14 @@ class EndRecord(_Record):
     wall_s: float = 0.0
     error: str | None = None
     patch: str = ""
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def trajectory_file(directory: Path, rollout_id: str) -> Path:
+    """Where a rollout's trajectory lives in a run's trajectory directory."""
+    return directory / f"{_UNSAFE.sub('_', rollout_id)}.jsonl"
 
 
 Record = Annotated[StartRecord | StepRecord | EndRecord, Field(discriminator="type")]

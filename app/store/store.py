@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
@@ -94,12 +94,26 @@ class Store:
         return await self._run(lambda s: _maybe(runs.run_for_pull_request(s, repo, pr_number)))
 
     async def list_runs(
-        self, *, repo: str | None = None, status: RunStatus | None = None, limit: int = 50
+        self,
+        *,
+        repo: str | None = None,
+        status: RunStatus | None = None,
+        limit: int = 50,
+        repos: Collection[str] | None = None,
+        before: int | None = None,
     ) -> list[Run]:
-        """Newest first, for the dashboard and crash recovery."""
+        """Newest first, for the dashboard and crash recovery.
+
+        `repos` limits the list to those repositories (an empty collection lists nothing);
+        `before` pages on: only runs with a smaller id than the last one already shown.
+        """
         query = select(RunRow).order_by(RunRow.id.desc()).limit(limit)
         if repo is not None:
             query = query.where(RunRow.repo == repo)
+        if repos is not None:
+            query = query.where(RunRow.repo.in_(sorted(repos)))
+        if before is not None:
+            query = query.where(RunRow.id < before)
         if status is not None:
             query = query.where(RunRow.status == status)
         return await self._run(lambda s: [runs.to_run(row) for row in s.scalars(query)])

@@ -1,28 +1,42 @@
-"""The read-only runs page."""
+"""`Dashboard`: what the run pages, the JSON API and live updates are built from."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
-
-from app.status.templates import render
-
-
-class RunRow(BaseModel):
-    """One run as the dashboard lists it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    repo: str
-    issue: int
-    status: str
-    created: str = ""
-    pr_url: str | None = None
-    cost_usd: float = 0.0
+from app.store.errors import RunNotFound
+from app.store.records import Run
+from app.web.auth.gate import Gatekeeper
+from app.web.auth.viewer import Viewer
+from app.web.runs import RunReader
 
 
-def render_dashboard(rows: Sequence[RunRow]) -> str:
-    """The HTML page listing recent runs, newest first."""
-    return render("dashboard.html.jinja", rows=list(rows))
+class NoSuchRun(Exception):
+    """A run that does not exist or that the viewer may not see (the two look the same)."""
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    reader: RunReader
+    gate: Gatekeeper
+    web_url: str
+    """GitHub's web root, for links to issues and repositories."""
+    runs_dir: Path
+    """`{work_dir}/runs`: each run's folder holds its rollouts' trajectories."""
+    poll_s: float = 1.0
+    """How often a live page's event stream looks for changes."""
+    stream_s: float = 300.0
+    """An event stream ends after this long; the browser reconnects, and access is re-checked."""
+
+    async def visible_run(self, viewer: Viewer, run_id: int) -> Run:
+        try:
+            run = await self.reader.get_run(run_id)
+        except RunNotFound:
+            raise NoSuchRun(run_id) from None
+        if not viewer.can_see(run.repo):
+            raise NoSuchRun(run_id)
+        return run
+
+    def trajectories(self, run_id: int) -> Path:
+        return self.runs_dir / str(run_id) / "trajectories"

@@ -1,26 +1,57 @@
-"""`autofix serve`: the webhook service under uvicorn, wired from Settings."""
+"""`autofix serve`: the webhook service and dashboard under uvicorn, wired from Settings."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
+from redis.asyncio import Redis
 from sqlalchemy import text
 
 from app.settings import Settings
 from app.store import Store, create_sql_engine
 from app.web.app import create_app
-from app.web.dashboard import RunRow
+from app.web.auth.config import auth_config, operator_token
+from app.web.auth.gate import Gatekeeper, SignIn
+from app.web.auth.github import GitHubOAuth
+from app.web.auth.sessions import SessionStore
+from app.web.dashboard import Dashboard
+
+GITHUB_TIMEOUT_S = 10.0
 
 
-def app_from_settings(settings: Settings, allowed_bots: frozenset[str] = frozenset()) -> FastAPI:
-    """The FastAPI app with its database checks bound to `settings.database_url`."""
+def app_from_settings(
+    settings: Settings,
+    allowed_bots: frozenset[str] = frozenset(),
+    clock: Callable[[], float] = time.time,
+) -> FastAPI:
+    """The FastAPI app with its database, sign-in and dashboard bound to `settings`."""
     assert settings.database_url is not None and settings.webhook_secret is not None
     engine = create_sql_engine(settings.database_url)
     store = Store(engine)
+    auth = auth_config(settings)
+    token = operator_token(settings)
+    sessions_redis = Redis.from_url(
+        settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0
+    )
+    http = httpx.AsyncClient(timeout=GITHUB_TIMEOUT_S, follow_redirects=False)
+    sign_in = None
+    if auth is not None:
+        sessions = SessionStore(
+            sessions_redis, max_age_s=auth.session_max_age_s, state_ttl_s=auth.state_ttl_s
+        )
+        sign_in = SignIn(auth, sessions, GitHubOAuth(auth, http))
+    dashboard = Dashboard(
+        reader=store,
+        gate=Gatekeeper(sign_in, token, clock),
+        web_url=settings.web_url(),
+        runs_dir=(settings.work_dir / "runs").resolve(),
+    )
 
     def ping() -> bool:
         with engine.connect() as connection:
@@ -30,27 +61,16 @@ def app_from_settings(settings: Settings, allowed_bots: frozenset[str] = frozens
     async def database_ok() -> bool:
         return await asyncio.wait_for(asyncio.to_thread(ping), timeout=3.0)
 
-    async def list_runs(limit: int) -> Sequence[RunRow]:
-        runs = await store.list_runs(limit=limit)
-        return [
-            RunRow(
-                id=str(r.id),
-                repo=r.repo,
-                issue=r.issue_number,
-                status=r.status,
-                created=r.created_at.strftime("%Y-%m-%d %H:%M"),
-                pr_url=r.pr_url,
-                cost_usd=r.cost_usd,
-            )
-            for r in runs
-        ]
+    async def close_sessions() -> None:
+        await sessions_redis.aclose()
 
     return create_app(
         webhook_secret=settings.webhook_secret.get_secret_value(),
         redis_url=settings.redis_url,
         database_ok=database_ok,
-        list_runs=list_runs,
+        dashboard=dashboard,
         allowed_bots=allowed_bots,
+        closers=(http.aclose, close_sessions),
     )
 
 

@@ -11,7 +11,6 @@ from app.status.render import (
     render_status,
 )
 from app.status.tracker import RunTracker
-from app.web.dashboard import RunRow, render_dashboard
 from scaling.events import (
     BaselineDone,
     CrossChecked,
@@ -156,7 +155,7 @@ def test_unresolved_run_explains_why_and_what_to_try() -> None:
     assert check.conclusion == "neutral" and "0 of 4" in check.title
 
 
-def test_candidates_help_notices_and_dashboard_render() -> None:
+def test_candidates_help_and_notices_render() -> None:
     assert "| 2 | `c1` | 0 | passed |" in render_candidates(_result())
     help_text = render_help("`frob` is not an autofix command.", label="fix-me")
     assert help_text.startswith("`frob`") and "`fix-me` label" in help_text
@@ -165,5 +164,3 @@ def test_candidates_help_notices_and_dashboard_render() -> None:
     assert "write access" in render_notice("refused", sender="eve", action="label")
     config = render_notice("config", problems=["unknown key `votez` on line 2"])
     assert "`votez` on line 2" in config
-    page = render_dashboard([RunRow(id="1", repo="o/<r>", issue=2, status="running")])
-    assert "o/&lt;r&gt;" in page, "the dashboard escapes HTML"

@@ -22,6 +22,7 @@ from tests.fakes.github_auth import FakeAuth
 from tests.fakes.github_examples import Shapes
 from tests.fakes.github_graphql import build_graphql_router, thread_node
 from tests.fakes.github_manifest import ManifestApps, register_manifest_routes
+from tests.fakes.github_oauth import FakeOAuth, build_oauth_api_router, build_oauth_web_router
 from tests.fakes.github_routes import FakeError, build_router, error_response, render_pull
 from tests.fakes.github_state import FakeRepo, GitHubState, commit_files, init_bare
 
@@ -84,6 +85,8 @@ class FakeGitHub:
         self.shapes = Shapes(self.api_url, self.git_url)
         self.state = GitHubState()
         self.auth = FakeAuth(self.state, app_id, app_public_key, token_ttl_s)
+        self.oauth = FakeOAuth()
+        """Sign-in: OAuth clients, who is signed in to the web UI, what each person sees."""
         self.bot_user = self.shapes.user(bot_login, bot=True, user_id=9_000_001)
         self.requests: list[RecordedRequest] = []
         self.manifest_apps = ManifestApps()
@@ -293,6 +296,8 @@ class FakeGitHub:
         app.middleware("http")(self._middleware)
         app.include_router(build_router(self), prefix=self.api_prefix)
         register_manifest_routes(app, self)
+        app.include_router(build_oauth_api_router(self), prefix=self.api_prefix)
+        app.include_router(build_oauth_web_router(self))
         # GraphQL lives at /graphql on github.com and at /api/graphql (beside /api/v3) on GHES.
         app.include_router(build_graphql_router(self), prefix="/api" if self.api_prefix else "")
         app.add_api_route("/{owner}/{repo}.git/{rest:path}", self._git, methods=["GET", "POST"])

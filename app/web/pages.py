@@ -1,0 +1,74 @@
+"""The dashboard's HTML pages: the runs list, a run, and a rollout's trajectory."""
+
+from __future__ import annotations
+
+from typing import Annotated, get_args
+
+from fastapi import APIRouter, Depends, Query
+from fastapi import Path as PathParam
+from starlette.responses import HTMLResponse
+
+from app.store.records import RunStatus
+from app.web.access import Admit
+from app.web.auth.viewer import Viewer
+from app.web.dashboard import Dashboard, NoSuchRun
+from app.web.html import page
+from app.web.runs import list_page
+from app.web.views.run_page import run_view
+from app.web.views.trajectory import rollout_view
+
+STATUSES: tuple[str, ...] = get_args(RunStatus)
+
+
+def status_filter(status: str | None) -> RunStatus | None:
+    """A known status, or None (show all) for anything else."""
+    return status if status in STATUSES else None  # type: ignore[return-value]
+
+
+def build_pages(dashboard: Dashboard) -> APIRouter:
+    router = APIRouter()
+    admit = Depends(Admit(dashboard.gate))
+
+    @router.get("/", response_class=HTMLResponse)
+    async def runs(
+        viewer: Viewer = admit,
+        repo: Annotated[str | None, Query(max_length=200)] = None,
+        status: Annotated[str | None, Query(max_length=20)] = None,
+        before: Annotated[int | None, Query(ge=1)] = None,
+    ) -> HTMLResponse:
+        chosen = status_filter(status)
+        listing = await list_page(dashboard.reader, viewer.visible(repo or None), chosen, before)
+        return page(
+            "runs.html.jinja",
+            viewer=viewer,
+            listing=listing,
+            repo=repo or "",
+            status=chosen or "",
+            statuses=STATUSES,
+            repos=sorted(viewer.repos) if viewer.repos is not None else None,
+        )
+
+    @router.get("/runs/{run_id}", response_class=HTMLResponse)
+    async def run(run_id: int, viewer: Viewer = admit) -> HTMLResponse:
+        found = await dashboard.visible_run(viewer, run_id)
+        result = await dashboard.reader.get_result(run_id)
+        view = run_view(found, result, dashboard.web_url)
+        return page("run.html.jinja", viewer=viewer, view=view)
+
+    @router.get("/runs/{run_id}/rollouts/{rollout_id}", response_class=HTMLResponse)
+    async def rollout(
+        run_id: int,
+        rollout_id: Annotated[str, PathParam(max_length=100)],
+        viewer: Viewer = admit,
+    ) -> HTMLResponse:
+        found = await dashboard.visible_run(viewer, run_id)
+        result = await dashboard.reader.get_result(run_id)
+        record = next((r for r in result.rollouts if r.id == rollout_id), None) if result else None
+        if result is None or record is None:
+            raise NoSuchRun(run_id)
+        key = record.candidate or record.id
+        summary = next((s for s in result.summaries if s.rollout_id in (record.id, key)), None)
+        view = rollout_view(run_id, found.repo, record, summary, dashboard.trajectories(run_id))
+        return page("rollout.html.jinja", viewer=viewer, view=view)
+
+    return router

@@ -1,0 +1,1 @@
+"""View models the dashboard's templates render: plain data computed from stored runs."""
