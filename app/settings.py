@@ -87,6 +87,7 @@ class Settings(BaseSettings):
                 except ModelConfigError as exc:
                     raise ValueError(str(exc)) from None
         return value
+
     public_url: str | None = None
     """Where people reach this service (https://autofix.example.org); links in comments and PR
     bodies point at its run pages, and sign-in returns to `{public_url}/auth/callback`."""
