@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Literal
 
+from scaling.testpaths import is_test_path
+
 FileStatus = Literal["added", "deleted", "modified", "renamed"]
 
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$")
-_GIT_HEADER = re.compile(r"^diff --git a/(.+?) b/(.+)$")
+_GIT_HEADER = re.compile(r'^diff --git (a/.+?|"a/.+?") (b/.+|"b/.+")$')
+_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 _DOC_SUFFIXES = {".md", ".rst", ".txt", ".adoc"}
 
 
@@ -28,11 +31,41 @@ class FileDiff:
     lines: list[tuple[str, str]] = field(default_factory=list)
 
 
+def unquote(name: str) -> str:
+    """A path as git wrote it, quoted and escaped (`"tests/\\303\\274/x.py"`) or not."""
+    if len(name) < 2 or name[0] != '"' or name[-1] != '"':
+        return name
+    out = bytearray()
+    body = name[1:-1]
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char != "\\" or i + 1 == len(body):
+            out += char.encode()
+            i += 1
+        elif body[i + 1] in "01234567":
+            out.append(int(body[i + 1 : i + 4], 8) & 0xFF)
+            i += 4
+        else:
+            out.append(_ESCAPES.get(body[i + 1], ord(body[i + 1])))
+            i += 2
+    return out.decode("utf-8", errors="surrogateescape")
+
+
 def _strip_prefix(name: str) -> str:
-    name = name.split("\t")[0].strip()
+    name = name.strip()
+    name = unquote(name) if name.startswith('"') else name.split("\t")[0]
     if name == "/dev/null":
         return name
     return name[2:] if name[:2] in ("a/", "b/") else name
+
+
+def header_paths(line: str) -> tuple[str, str] | None:
+    """Old and new path of a `diff --git` line, unquoted; None for any other line."""
+    git = _GIT_HEADER.match(line)
+    if git is None:
+        return None
+    return _strip_prefix(git.group(1)), _strip_prefix(git.group(2))
 
 
 def parse_diff(text: str) -> list[FileDiff]:
@@ -60,9 +93,9 @@ def parse_diff(text: str) -> list[FileDiff]:
                 old_left -= 1
                 new_left -= 1
             continue
-        git = _GIT_HEADER.match(line)
-        if git:
-            current = FileDiff(path=git.group(2), old_path=git.group(1))
+        paths = header_paths(line)
+        if paths is not None:
+            current = FileDiff(path=paths[1], old_path=paths[0])
             files.append(current)
             continue
         if line.startswith("--- ") and i < len(lines) and lines[i].startswith("+++ "):
@@ -83,9 +116,9 @@ def parse_diff(text: str) -> list[FileDiff]:
         elif line.startswith("deleted file mode"):
             current.status = "deleted"
         elif line.startswith("rename from "):
-            current.status, current.old_path = "renamed", line[len("rename from ") :]
+            current.status, current.old_path = "renamed", unquote(line[len("rename from ") :])
         elif line.startswith("rename to "):
-            current.path = line[len("rename to ") :]
+            current.path = unquote(line[len("rename to ") :])
         else:
             hunk = _HUNK.match(line)
             if hunk:
@@ -93,17 +126,6 @@ def parse_diff(text: str) -> list[FileDiff]:
                 new_left = int(hunk.group(4)) if hunk.group(4) is not None else 1
                 current.lines.append(("@", hunk.group(5)))
     return files
-
-
-def is_test_path(path: str) -> bool:
-    """Test modules, test directories and conftest files count as tests."""
-    p = PurePosixPath(path)
-    name = p.name
-    if name == "conftest.py" or (name.startswith("test_") and name.endswith(".py")):
-        return True
-    if name.endswith("_test.py"):
-        return True
-    return any(part in ("tests", "test", "testing") for part in p.parts[:-1])
 
 
 def changes_code(files: list[FileDiff]) -> bool:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import PurePosixPath
 
-from scaling.diff import FileDiff, is_test_path
+from scaling.diff import FileDiff
 from scaling.result import BaselineRecord
+from scaling.testpaths import is_test_path
 from scaling.testrun import TestRun
 
 _SKIPS = re.compile(
@@ -18,7 +20,15 @@ _ASSERT = re.compile(r"^\s*assert\b|\.assert[A-Z]\w*\(|pytest\.(?:raises|warns|a
 _TRIVIAL_ASSERT = re.compile(r"^\s*assert\s+(?:True|1|not\s+(?:False|0|None))\s*(?:#.*)?$")
 _TEST_DEF = re.compile(r"^\s*(?:async\s+)?def\s+(test\w*)\s*\(")
 _PLUGIN = re.compile(r"\bpytest_plugins\b|\bpytest11\b")
-_HOOK = re.compile(r"^\s*def\s+pytest_\w+\s*\(")
+# A hook defined (`def pytest_runtest_makereport(...)`), assigned (`pytest_runtest_makereport =
+# f`) or set by name (`setattr(module, "pytest_…", f)`).
+_HOOK = re.compile(
+    r"^\s*(?:async\s+)?def\s+pytest_\w+\s*\("
+    r"|^\s*pytest_(?!plugins\b)\w+\s*(?::[^=]*)?=(?!=)"
+    r"|\bsetattr\s*\(.*[\"']pytest_\w+[\"']"
+)
+# Modules that replace the test runner wherever their directory lands on sys.path.
+_RUNNER_MODULES = frozenset({"pytest", "_pytest", "pluggy", "py"})
 _RUNNER_FILES = {
     "pytest.ini",
     ".pytest.ini",
@@ -51,6 +61,26 @@ def _edits_runner_config(f: FileDiff) -> bool:
     return False
 
 
+def _shadowed_module(f: FileDiff) -> str | None:
+    """The runner or standard-library module a new module would replace, if any."""
+    if f.status not in ("added", "renamed"):
+        return None
+    pure = PurePosixPath(f.path)
+    parts = pure.parts
+    if pure.name == "__init__.py" and len(parts) >= 2:
+        module, depth = parts[-2], len(parts) - 2
+    elif pure.suffix == ".py":
+        module, depth = pure.stem, len(parts) - 1
+    else:
+        return None
+    if module in _RUNNER_MODULES:
+        return f"the test runner ({module})"
+    # At the repository root, which is on sys.path when tests run from it.
+    if depth == 0 and module in sys.stdlib_module_names:
+        return f"the standard library ({module})"
+    return None
+
+
 def _file_flags(f: FileDiff) -> list[str]:
     name = PurePosixPath(f.path).name
     flags: list[str] = []
@@ -62,6 +92,9 @@ def _file_flags(f: FileDiff) -> list[str]:
         flags.append(f"conftest.py {'added' if f.status == 'added' else 'changed'}: {f.path}")
     if name in _IMPORT_HOOKS or name.endswith(".pth"):
         flags.append(f"interpreter start-up hook added or changed: {f.path}")
+    shadowed = _shadowed_module(f)
+    if shadowed is not None:
+        flags.append(f"module added that shadows {shadowed}: {f.path}")
     if name in _RUNNER_FILES or (
         name in ("setup.cfg", "pyproject.toml") and _edits_runner_config(f)
     ):

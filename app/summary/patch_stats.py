@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import PurePosixPath
-
 from pydantic import BaseModel, ConfigDict
 
 from scaling.summary import PatchStats
-
-_TEST_DIRS = {"test", "tests", "testing", "__tests__", "spec", "specs"}
-_TEST_NAME = re.compile(
-    r"(^test_.*\.py$)|(_test\.(py|go|rb|rs)$)|(\.(test|spec)\.[cm]?[jt]sx?$)|(^conftest\.py$)"
-    r"|(Tests?\.(java|kt|cs)$)"
-)
+from scaling.testpaths import is_test_path
 
 
 class FileDelta(BaseModel):
@@ -24,12 +16,6 @@ class FileDelta(BaseModel):
     path: str
     insertions: int = 0
     deletions: int = 0
-
-
-def is_test_path(path: str) -> bool:
-    """A test file by directory (`tests/`, `spec/`…) or by name (`test_x.py`, `x.spec.ts`…)."""
-    pure = PurePosixPath(path)
-    return bool(_TEST_DIRS & set(pure.parts[:-1])) or bool(_TEST_NAME.search(pure.name))
 
 
 def _header_path(line: str) -> str | None:

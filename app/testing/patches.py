@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
-from scaling.diff import is_test_path, parse_diff
+from scaling.diff import header_paths, parse_diff
+from scaling.testpaths import is_test_path
 
 
 def added_test_files(patch: str, under: Sequence[str]) -> list[str]:
@@ -27,10 +28,9 @@ def restrict_patch(patch: str, paths: Sequence[str]) -> str:
     kept: list[str] = []
     keep = False
     for chunk in _file_chunks(patch):
-        header = chunk[0]
-        if header.startswith("diff --git "):
-            b_path = header.rsplit(" b/", 1)[-1].strip()
-            keep = b_path in wanted
+        names = header_paths(chunk[0].rstrip("\n"))
+        if names is not None:
+            keep = names[1] in wanted
         if keep:
             kept.extend(chunk)
     return "".join(kept)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.summary.patch_stats import file_deltas, is_test_path, patch_stats
+from app.summary.patch_stats import file_deltas, patch_stats
+from scaling.testpaths import is_test_path
 from tests.summary.conftest import FIX_DIFF
 
 MIXED = """diff --git a/old name.txt b/old name.txt
