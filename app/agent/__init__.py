@@ -6,7 +6,6 @@ from app.agent.config import AgentLimits, PromptOptions
 from app.agent.environment import CommandOutput, Environment
 from app.agent.loop import AgentLoop, AgentOutcome
 from app.agent.runner import AgentRolloutRunner, SandboxFactory
-from app.agent.trajectory import TrajectoryWriter, read_trajectory
 
 __all__ = [
     "AgentLimits",
@@ -17,6 +16,4 @@ __all__ = [
     "Environment",
     "PromptOptions",
     "SandboxFactory",
-    "TrajectoryWriter",
-    "read_trajectory",
 ]

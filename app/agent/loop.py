@@ -26,8 +26,8 @@ from app.agent.messages import (
     step_record,
 )
 from app.agent.tools import TOOLS, BashCall, SubmitCall, parse_calls
-from app.agent.trajectory import Observation, TrajectoryWriter
 from app.llm.base import Message, Model, ModelError, ModelRequest, ModelResponse, TextBlock
+from app.trajectory import Observation, TrajectoryWriter
 from scaling.rollout import ExitStatus, Usage
 
 CommandListener = Callable[[int, str], None]

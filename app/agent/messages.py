@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.agent.trajectory import Observation, StepRecord
 from app.llm.base import Message, ModelResponse, TextBlock, ToolResultBlock
 from app.prompts import render
+from app.trajectory import Observation, StepRecord
 from scaling.rollout import Usage
 
 

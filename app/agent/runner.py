@@ -13,8 +13,8 @@ from app.agent.config import AgentLimits, PromptOptions
 from app.agent.environment import Environment
 from app.agent.loop import AgentLoop, AgentOutcome
 from app.agent.prompt import read_guidance, render_system, render_task
-from app.agent.trajectory import EndRecord, StartRecord, TrajectoryWriter, trajectory_file
 from app.llm.base import Model
+from app.trajectory import EndRecord, StartRecord, TrajectoryWriter, trajectory_file
 from scaling.events import RolloutStep
 from scaling.issue import Issue
 from scaling.protocols import EventSink

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.agent.trajectory import EndRecord, StartRecord, StepRecord
+from app.trajectory import EndRecord, StartRecord, StepRecord
 
 AnyRecord = StartRecord | StepRecord | EndRecord
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from app.agent.trajectory import Observation
 from app.summary.compress import AnyRecord, steps_of
 from app.summary.patch_stats import file_deltas, patch_stats
+from app.trajectory import Observation
 from scaling.rollout import Rollout
 from scaling.summary import Change, Evidence, Location, RolloutSummary
 

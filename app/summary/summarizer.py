@@ -7,7 +7,6 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.agent.trajectory import read_trajectory
 from app.issue_text import sanitize_issue
 from app.llm.base import Message, Model, ModelError, ModelRequest, TextBlock
 from app.prompts import render
@@ -16,6 +15,7 @@ from app.summary.compress import AnyRecord, head_tail, render_trajectory, trajec
 from app.summary.fallback import fallback_summary
 from app.summary.patch_stats import patch_stats
 from app.summary.schema import SUMMARY_TOOL, SummaryRejected, parse_summary
+from app.trajectory import read_trajectory
 from scaling.issue import Issue
 from scaling.rollout import Rollout, Usage
 from scaling.summary import RolloutSummary

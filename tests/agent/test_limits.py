@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from app.agent import AgentLimits, AgentRolloutRunner, read_trajectory
+from app.agent import AgentLimits, AgentRolloutRunner
 from app.agent.runner import SandboxFactory
-from app.agent.trajectory import EndRecord, StepRecord
 from app.llm.anthropic import AnthropicModel
+from app.trajectory import EndRecord, StepRecord, read_trajectory
 from scaling.issue import Issue
 from scaling.rollout import Rollout, RolloutRequest
 from tests.agent.conftest import Events

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from app.agent import AgentLimits, AgentRolloutRunner, read_trajectory
+from app.agent import AgentLimits, AgentRolloutRunner
 from app.agent.runner import SandboxFactory
-from app.agent.trajectory import EndRecord, StartRecord, StepRecord
 from app.llm.anthropic import AnthropicModel
+from app.trajectory import EndRecord, StartRecord, StepRecord, read_trajectory
 from sandbox import DockerSandbox, SandboxSpec
 from scaling.events import RolloutStep
 from scaling.issue import Issue

@@ -9,9 +9,9 @@ import pytest
 
 from app.agent.config import PromptOptions
 from app.agent.prompt import GuidanceFile, render_system, render_task
-from app.agent.trajectory import Observation
 from app.prompts import render, template_names
 from app.summary.markdown import inline_code
+from app.trajectory import Observation
 from scaling.issue import Issue
 from scaling.rollout import RolloutRequest
 from scaling.summary import Evidence, RolloutSummary

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.agent.trajectory import (
+from app.trajectory import (
     EndRecord,
     Observation,
     StartRecord,

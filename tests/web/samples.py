@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.agent.trajectory import EndRecord, Observation, StartRecord, StepRecord, trajectory_file
 from app.store import NewRun, PullRequestLink, Store
+from app.trajectory import EndRecord, Observation, StartRecord, StepRecord, trajectory_file
 from scaling.result import (
     BaselineRecord,
     CandidateRecord,

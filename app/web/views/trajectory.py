@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from app.agent.trajectory import (
+from app.trajectory import (
     EndRecord,
     StartRecord,
     StepRecord,

@@ -1,4 +1,7 @@
-"""A rollout's trajectory as JSON lines, made durable after every step."""
+"""A rollout's trajectory as JSON lines, made durable after every step.
+
+The agent writes it; summaries and the dashboard read it.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""`autofix solve`: the engine run locally on a repository and an issue file."""
