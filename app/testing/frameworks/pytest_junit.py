@@ -10,7 +10,8 @@ from string import Template
 
 from app.testing.framework import PreparedRun, ReportError, RunNames
 from scaling.canary import CanaryIds
-from scaling.junit import JUnitError, parse_junit
+from scaling.reports import ReportError as ParseError
+from scaling.reports import parse_report
 from scaling.testrun import Outcome
 
 _PYTEST = re.compile(r"(^|[\s/;&|(])(py\.test|pytest(-3)?)(\s|$)|-m\s+pytest(\s|$)")
@@ -67,8 +68,8 @@ class Pytest:
 
     def parse(self, report: str) -> dict[str, Outcome]:
         try:
-            return parse_junit(report)
-        except JUnitError as exc:
+            return dict(parse_report("pytest", report).outcomes)
+        except ParseError as exc:
             raise ReportError(str(exc)) from exc
 
     def tests_failed(self, exit_code: int) -> bool:

@@ -1,4 +1,4 @@
-"""parse_junit against reports produced by really running pytest."""
+"""The pytest format against reports produced by really running pytest."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scaling.junit import JUnitError, parse_junit
+from scaling.reports import ReportError, parse_report
 
 SAMPLE = """
 import pytest
@@ -57,6 +57,10 @@ class TestGroup:
 """
 
 
+def outcomes(xml: str) -> dict[str, str]:
+    return dict(parse_report("pytest", xml).outcomes)
+
+
 def run_pytest(root: Path, *args: str) -> str:
     report = root / "report.xml"
     subprocess.run(
@@ -93,22 +97,22 @@ EXPECTED = {
 @pytest.mark.parametrize("family", ["xunit2", "xunit1"])
 def test_every_outcome_of_a_real_report(project: Path, family: str) -> None:
     xml = run_pytest(project, "-o", f"junit_family={family}", "tests/unit")
-    assert parse_junit(xml) == EXPECTED
+    assert outcomes(xml) == EXPECTED
 
 
 def test_collection_error_is_reported_against_the_module(project: Path) -> None:
     xml = run_pytest(project, "--continue-on-collection-errors", "tests")
-    outcomes = parse_junit(xml)
-    assert outcomes["tests/test_broken.py"] == "error"
-    assert outcomes["tests/unit/test_sample.py::test_pass"] == "passed"
+    found = outcomes(xml)
+    assert found["tests/test_broken.py"] == "error"
+    assert found["tests/unit/test_sample.py::test_pass"] == "passed"
 
 
 def test_non_pytest_classnames_keep_class_and_name() -> None:
     xml = '<testsuite><testcase classname="Suite" name="works"/></testsuite>'
-    assert parse_junit(xml) == {"Suite::works": "passed"}
+    assert outcomes(xml) == {"Suite::works": "passed"}
 
 
 @pytest.mark.parametrize("text", ["", "not xml", "<html><body/></html>"])
 def test_non_junit_text_is_refused(text: str) -> None:
-    with pytest.raises(JUnitError):
-        parse_junit(text)
+    with pytest.raises(ReportError):
+        parse_report("pytest", text)
