@@ -23,6 +23,7 @@ from app.settings import Settings
 from app.summary import LLMSummarizer
 from app.testing import DockerSandboxes, DockerTestRunner, TestPlan
 from app.testing.protocols import SandboxOpener
+from sandbox.models import DEFAULT_MAX_PATCH_BYTES
 from scaling.engine import Engine
 from scaling.issue import Issue
 from scaling.protocols import EventSink, RolloutRunner
@@ -46,6 +47,8 @@ class EngineJob:
     run_id: str
     scope: str | None = None
     """The sandbox scope label; the worker reaps exactly a run's sandboxes by it."""
+    max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES
+    """The operator's cap on a rollout's diff (AUTOFIX_MAX_PATCH_BYTES)."""
 
 
 def make_model(
@@ -72,6 +75,7 @@ def make_sandboxes(job: EngineJob, client: Any) -> DockerSandboxes:
         client=client,
         command_timeout_s=float(config.tests.timeout_s),
         scope=job.scope,
+        max_patch_bytes=job.max_patch_bytes,
     )
 
 

@@ -19,6 +19,7 @@ from sandbox.client import blocking, docker_client
 from sandbox.errors import SandboxError
 from sandbox.execution import Capture, ExecHung, close_hijacked, read_frames, run_exec
 from sandbox.images import Environments, Prepared
+from sandbox.layer import LAYER_LABEL, LayerLimit, is_refusal
 from sandbox.models import ExecResult, SandboxSpec
 from sandbox.reaper import Reaper
 from sandbox.workspace import WorkspaceFiles, safe_relative
@@ -75,6 +76,10 @@ class DockerSandbox(WorkspaceFiles):
         if self._container_id is None:
             raise SandboxError("the sandbox is not started; use `async with DockerSandbox(...)`")
         return self._container_id
+
+    @property
+    def max_patch_bytes(self) -> int:
+        return self.spec.max_patch_bytes
 
     @property
     def base_sha(self) -> str:
@@ -140,6 +145,27 @@ class DockerSandbox(WorkspaceFiles):
         else:
             volume = api.create_volume(f"{name}-ws", labels=labels)
         self._volume = str(volume["Name"])
+        layer = LayerLimit(str(api.base_url), spec.layer_size)
+        try:
+            self._container_id = self._create_container(image_id, name, labels, layer)
+        except docker.errors.APIError as exc:
+            if layer.storage_opt() is None or not is_refusal(exc):
+                raise
+            layer.refused(exc)
+            self._container_id = self._create_container(image_id, name, labels, layer)
+        # Attach before start, as `docker run` does, to hear the boot script say it is ready:
+        # one connection instead of a separate exec to unpack the workspace.
+        params = {"stdout": 1, "stderr": 1, "stream": 1}
+        self._boot = api.attach_socket(self._container_id, params=params)
+        api.start(self._container_id)
+        out = Capture(8000)
+        if not read_frames(self._boot, out, None, 120, until=READY):
+            raise SandboxError(f"the sandbox did not start: {out.text().strip()}")
+
+    def _create_container(
+        self, image_id: str, name: str, labels: dict[str, str], layer: LayerLimit
+    ) -> str:
+        spec, api = self.spec, self.client.api
         host_config = api.create_host_config(
             network_mode=spec.network,
             cap_drop=["ALL"],
@@ -154,30 +180,26 @@ class DockerSandbox(WorkspaceFiles):
             mounts=[
                 Mount(WORKSPACE, self._volume, type="volume", no_copy=bool(spec.workspace_tmpfs))
             ],
+            tmpfs={"/tmp": f"rw,nosuid,nodev,size={spec.tmp_size},mode=1777"},
+            storage_opt=layer.storage_opt(),
         )
-        self._container_id = api.create_container(
-            image_id,
-            ["bash", "-c", BOOT, "autofix-boot", str(spec.ttl_s)],
-            name=name,
-            user=AGENT,
-            working_dir=WORKSPACE,
-            hostname="sandbox",
-            environment=dict(spec.env),
-            labels=labels,
-            host_config=host_config,
-            # With networking disabled runc gives the container a fresh namespace holding only
-            # loopback, as network "none" does, minus the engine's libnetwork setup and the
-            # prestart hook it execs per container (about half of a start's cost).
-            network_disabled=spec.network == "none",
-        )["Id"]
-        # Attach before start, as `docker run` does, to hear the boot script say it is ready:
-        # one connection instead of a separate exec to unpack the workspace.
-        params = {"stdout": 1, "stderr": 1, "stream": 1}
-        self._boot = api.attach_socket(self._container_id, params=params)
-        api.start(self._container_id)
-        out = Capture(8000)
-        if not read_frames(self._boot, out, None, 120, until=READY):
-            raise SandboxError(f"the sandbox did not start: {out.text().strip()}")
+        return str(
+            api.create_container(
+                image_id,
+                ["bash", "-c", BOOT, "autofix-boot", str(spec.ttl_s)],
+                name=name,
+                user=AGENT,
+                working_dir=WORKSPACE,
+                hostname="sandbox",
+                environment=dict(spec.env),
+                labels={**labels, LAYER_LABEL: layer.label()},
+                host_config=host_config,
+                # With networking disabled runc gives the container a fresh namespace holding
+                # only loopback, as network "none" does, minus the engine's libnetwork setup and
+                # the prestart hook it execs per container (about half of a start's cost).
+                network_disabled=spec.network == "none",
+            )["Id"]
+        )
 
     def _kill_strays(self) -> None:
         """Have the resident shell kill every agent process, and wait until it has."""

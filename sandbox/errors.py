@@ -19,6 +19,20 @@ class CommitNotFound(SandboxError):
     """The base commit does not exist in the repository."""
 
 
+class PatchTooLarge(SandboxError):
+    """The workspace's changes come to a diff over the cap; none of it left the sandbox."""
+
+    def __init__(self, cap_bytes: int, largest: str) -> None:
+        self.cap_bytes = cap_bytes
+        self.largest = largest
+        where = f"; largest changed files: {largest}" if largest else ""
+        super().__init__(
+            f"the changes come to more than {cap_bytes:,} bytes of diff, over the patch cap, so "
+            f"the patch was discarded{where}. Keep changes to source files; generated or "
+            "downloaded files do not belong in a fix"
+        )
+
+
 class SetupFailed(SandboxError):
     """A repository setup command failed while building the environment image."""
 

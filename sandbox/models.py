@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DEFAULT_IMAGE = "autofix-sandbox:bookworm"
+DEFAULT_MAX_PATCH_BYTES = 1024 * 1024
+# A sandbox outlives its longest command by this much (kill grace, applying a patch, reading
+# the report back), so its lifetime never cuts a test run short.
+LIFETIME_MARGIN_S = 600
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 
@@ -64,7 +68,22 @@ class SandboxSpec(BaseModel):
     output_cap_bytes: int = Field(default=30_000, gt=0)
     """Output kept per command (head and tail); the middle is cut with a marker."""
     exec_timeout_s: float = Field(default=600, gt=0)
-    """Default wall-clock limit of one command."""
+    """Default wall-clock limit of one command (the longest any command is given)."""
+    tmp_size: str = "1g"
+    """Size cap of `/tmp`, a RAM-backed tmpfs (its pages count against the memory limit)."""
+    layer_size: str | None = "8g"
+    """Cap on the container's writable layer, where the storage driver supports one (else
+    the sandbox records why not); None asks for no cap."""
+    max_patch_bytes: int = Field(default=DEFAULT_MAX_PATCH_BYTES, ge=1024)
+    """Largest diff `diff()` hands out; a larger one is refused inside the sandbox."""
+
+    @model_validator(mode="after")
+    def _outlives_its_commands(self) -> SandboxSpec:
+        # A sandbox that stops before its longest command would end a test run half-way.
+        floor = int(self.exec_timeout_s) + LIFETIME_MARGIN_S
+        if self.ttl_s < floor:
+            object.__setattr__(self, "ttl_s", floor)
+        return self
 
     @field_validator("run_id")
     @classmethod

@@ -13,7 +13,7 @@ import docker
 
 from sandbox.builder import WORKSPACE
 from sandbox.client import blocking
-from sandbox.errors import SandboxError
+from sandbox.errors import PatchTooLarge, SandboxError
 from sandbox.execution import Capture
 from sandbox.models import ExecResult
 
@@ -29,7 +29,19 @@ case "$p" in
 esac
 mkdir -p -- "$(dirname -- "$p")" && cat -- "$2" > "$p"; rc=$?; rm -f -- "$2"; exit $rc
 """
-DIFF = 'git add --all && git diff --cached --binary -M --no-color --no-ext-diff "$1"'
+# At most $2 bytes of the diff leave the sandbox: one byte over the cap says it is too large
+# without the rest ever reaching the host's memory. git's SIGPIPE (141) is head stopping it.
+DIFF = """git add --all || exit $?
+git diff --cached --binary -M --no-color --no-ext-diff "$1" | head -c "$2"
+status=${PIPESTATUS[0]}
+[ "$status" = 0 ] || [ "$status" = 141 ] || exit "$status"
+"""
+# The three largest changed files, to say what made a diff too large.
+LARGEST = """git diff --cached --name-only -z "$1" | xargs -0 -r du -b -- 2>/dev/null \
+  | sort -rn | head -3 | awk -F'\t' '{printf "%s%s (%d bytes)", (NR > 1 ? ", " : ""), $2, $1}'
+"""
+# Uploads are staged outside /tmp: Docker's archive API cannot reach into a tmpfs mount.
+UPLOAD_DIR = "/var/tmp"
 APPLY = 'git apply --whitespace=nowarn -- "$1"; rc=$?; rm -f -- "$1"; exit $rc'
 # Unstage everything under the path, bring back the base's files, drop what is left over.
 RESET = """set -e
@@ -69,6 +81,10 @@ class WorkspaceFiles(ABC):
     @abstractmethod
     def base_sha(self) -> str: ...
 
+    @property
+    @abstractmethod
+    def max_patch_bytes(self) -> int: ...
+
     @abstractmethod
     async def _run(
         self, argv: list[str], out: Capture, err: Capture | None, deadline_s: float
@@ -100,8 +116,8 @@ class WorkspaceFiles(ABC):
         buf = io.BytesIO()
         with tarfile.open(fileobj=buf, mode="w") as tar:
             tar.addfile(info, io.BytesIO(data))
-        await blocking(self.client.api.put_archive, self.container_id, "/tmp", buf.getvalue())
-        return f"/tmp/{name}"
+        await blocking(self.client.api.put_archive, self.container_id, UPLOAD_DIR, buf.getvalue())
+        return f"{UPLOAD_DIR}/{name}"
 
     async def write_file(self, path: str, data: bytes | str) -> None:
         """Write a workspace file, creating parent directories; an existing file keeps its mode."""
@@ -111,8 +127,13 @@ class WorkspaceFiles(ABC):
         await self._script(WRITE, rel, staged, what=f"writing {rel}")
 
     async def diff(self) -> str:
-        """Every change since the base commit as a binary-safe patch `git apply` accepts."""
-        raw = await self._script(DIFF, self.base_sha, what="computing the diff")
+        """Every change since the base commit as a binary-safe patch `git apply` accepts;
+        PatchTooLarge (decided inside the sandbox) when it is over `max_patch_bytes`."""
+        cap = self.max_patch_bytes
+        raw = await self._script(DIFF, self.base_sha, str(cap + 1), what="computing the diff")
+        if len(raw) > cap:
+            largest = await self._script(LARGEST, self.base_sha, what="listing large files")
+            raise PatchTooLarge(cap, largest.decode(errors="replace").strip())
         return raw.decode("utf-8", errors="surrogateescape")
 
     async def apply(self, patch: str | bytes) -> ExecResult:

@@ -15,6 +15,7 @@ from app.agent.loop import AgentLoop, AgentOutcome
 from app.agent.prompt import read_guidance, render_system, render_task
 from app.llm.base import Model
 from app.trajectory import EndRecord, StartRecord, TrajectoryWriter, trajectory_file
+from sandbox.errors import PatchTooLarge
 from scaling.events import RolloutStep
 from scaling.issue import Issue
 from scaling.protocols import EventSink
@@ -90,6 +91,9 @@ class AgentRolloutRunner:
         except asyncio.CancelledError:
             self._finish(writer, _failed(loop, "the rollout was cancelled"), patch, started)
             raise
+        except PatchTooLarge as exc:
+            # Not a crash: the agent's work is recorded, its patch refused with the reason.
+            outcome = _failed(loop, f"patch rejected: {exc} (cap: AUTOFIX_MAX_PATCH_BYTES)")
         except Exception as exc:  # the per-rollout boundary: one failure never fails the batch
             log.exception("rollout %s failed", rid)
             outcome = _failed(loop, f"{type(exc).__name__}: {exc}")

@@ -64,7 +64,10 @@ def prepare(args: SolveArgs, settings: Settings) -> tuple[EngineJob, Issue]:
     if out == repo or repo in out.parents:
         raise BadInput(f"--out {args.out} is inside --repo; choose a directory outside it")
     run_id = f"solve-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
-    return EngineJob(repo, commit, config, spec, out, run_id), issue
+    job = EngineJob(
+        repo, commit, config, spec, out, run_id, max_patch_bytes=settings.max_patch_bytes
+    )
+    return job, issue
 
 
 def _head(repo: Path) -> str:

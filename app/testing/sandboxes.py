@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.container import DockerSandbox
-from sandbox.models import Limits, SandboxSpec
+from sandbox.models import DEFAULT_MAX_PATCH_BYTES, Limits, SandboxSpec
 from sandbox.pool import SandboxPool
 from scaling.config import EngineConfig
 
@@ -31,6 +31,7 @@ class DockerSandboxes:
         limits: Limits | None = None,
         command_timeout_s: float = 900.0,
         scope: str | None = None,
+        max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES,
     ) -> None:
         self.repo = repo
         self.commit = commit
@@ -43,6 +44,7 @@ class DockerSandboxes:
         self.command_timeout_s = command_timeout_s
         # The worker labels a run's sandboxes with its scope, so cancelling reaps exactly them.
         self.scope = scope
+        self.max_patch_bytes = max_patch_bytes
         self.pool: SandboxPool | None = None
         """The rollout pool of the current (or last) `pooled()` block."""
         self._pooling = False
@@ -60,6 +62,7 @@ class DockerSandboxes:
             limits=self.limits,
             labels={"autofix.purpose": purpose},
             exec_timeout_s=self.command_timeout_s,
+            max_patch_bytes=self.max_patch_bytes,
             # Test runs read their JUnit report back through command output; agents keep the
             # sandbox's default cap, which bounds what reaches the model.
             **({} if purpose == "rollout" else {"output_cap_bytes": REPORT_CAP_BYTES}),

@@ -65,7 +65,16 @@ class EngineExecutor:
             config = config.with_default_image(self.settings.sandbox_image)
             seeds = await refinement_seeds(self.store, run)
             scope = run_scope(self.scope_prefix, str(run.id))
-            job = EngineJob(checkout, commit, config, config.model, run_dir, str(run.id), scope)
+            job = EngineJob(
+                checkout,
+                commit,
+                config,
+                config.model,
+                run_dir,
+                str(run.id),
+                scope,
+                max_patch_bytes=self.settings.max_patch_bytes,
+            )
             model = make_model(job.model_spec, self.settings, config.prices)
 
             async def record(rollout: Rollout) -> None:
