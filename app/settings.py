@@ -153,6 +153,9 @@ class Settings(BaseSettings):
                 "(python3 -c 'import secrets; print(secrets.token_hex(32))') and set it "
                 "here and in the App's settings"
             )
+        problems += _weak_url_passwords(
+            {"AUTOFIX_REDIS_URL": self.redis_url, "AUTOFIX_DATABASE_URL": self.database_url}
+        )
         if problems:
             raise SettingsError("\n".join(problems))
 
@@ -176,6 +179,21 @@ class Settings(BaseSettings):
             private_key=self.github_private_key,
             api_url=self.github_api_url,
         )
+
+
+def _weak_url_passwords(urls: dict[str, str | None]) -> list[str]:
+    """Redis and the database hold the queue the worker trusts: a password copied from an
+    example (or equal to the user name) is as good as none."""
+    problems = []
+    for name, url in urls.items():
+        parts = urlsplit(url or "")
+        password = parts.password
+        if password is not None and (is_placeholder(password) or password == parts.username):
+            problems.append(
+                f"{name} carries a placeholder password: generate one (openssl rand -hex 32) "
+                "and set it both on the server and in this URL"
+            )
+    return problems
 
 
 def is_placeholder(value: str) -> bool:

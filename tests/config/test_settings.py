@@ -142,3 +142,29 @@ def test_bad_allowed_models_names_the_variable(clean_env: pytest.MonkeyPatch, va
     clean_env.setenv("AUTOFIX_ALLOWED_MODELS", value)
     with pytest.raises(SettingsError, match="AUTOFIX_ALLOWED_MODELS"):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    ("variable", "url"),
+    [
+        ("AUTOFIX_DATABASE_URL", "postgresql://autofix:autofix@postgres:5432/autofix"),
+        ("AUTOFIX_REDIS_URL", "redis://:changeme@redis:6379/0"),
+        ("AUTOFIX_REDIS_URL", "redis://default:password@redis:6379/0"),
+    ],
+)
+def test_services_refuse_placeholder_passwords_for_redis_and_the_database(
+    clean_env: pytest.MonkeyPatch, variable: str, url: str
+) -> None:
+    service_env(clean_env)
+    clean_env.setenv(variable, url)
+    with pytest.raises(SettingsError, match=f"{variable} carries a placeholder password"):
+        load_settings().require_service()
+
+
+def test_services_accept_generated_passwords(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    service_env(clean_env)
+    clean_env.setenv("AUTOFIX_REDIS_URL", "redis://:9f2c4e1a7b3d5f60@redis:6379/0")
+    clean_env.setenv("AUTOFIX_DATABASE_URL", "postgresql://autofix:0d8e6b2a4c@postgres/autofix")
+    load_settings().require_service()
