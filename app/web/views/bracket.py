@@ -96,8 +96,8 @@ def layout(
                 )
                 for c in match.candidates
             )
-            height = HEAD_H + ROW_H * len(entrants)
-            feeders = [b for b in boxes if b.stage < stage and _winner(b) in set(match.candidates)]
+            height = HEAD_H + ROW_H * len(entrants) + 2
+            feeders = [f for f in (_last_win(boxes, c) for c in match.candidates) if f]
             y = bottom
             if feeders:
                 y = max(bottom, sum(b.middle for b in feeders) / len(feeders) - height / 2)
@@ -105,8 +105,9 @@ def layout(
                 x=x, y=y, height=height, stage=stage, entrants=entrants, note=_note(match)
             )
             for feeder in feeders:
+                # Turn just before this column, so a bye's line runs below the boxes it skips.
                 x0, y0 = feeder.x + BOX_W, feeder.middle
-                xm = x0 + GAP_X / 2
+                xm = x - GAP_X / 2
                 lines.append(Line(points=f"{x0},{y0} {xm},{y0} {xm},{box.middle} {x},{box.middle}"))
             boxes.append(box)
             bottom = y + height + GAP_Y
@@ -115,5 +116,7 @@ def layout(
     return Bracket(title=title, width=width, height=height, boxes=tuple(boxes), lines=tuple(lines))
 
 
-def _winner(box: MatchBox) -> str | None:
-    return next((e.candidate for e in box.entrants if e.won), None)
+def _last_win(boxes: Sequence[MatchBox], candidate: str) -> MatchBox | None:
+    """The latest match `candidate` won so far: where its line into the next match starts."""
+    won = [b for b in boxes if any(e.won and e.candidate == candidate for e in b.entrants)]
+    return max(won, key=lambda b: b.stage, default=None)
