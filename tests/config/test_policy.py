@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from app.config import ConfigError, parse_repo_config
 from app.config.policy import OperatorPolicy, apply_policy
+from app.settings import Settings
+from app.solve.preflight import SolveArgs, prepare
 
 SOURCE = ".github/autofix.yml"
 
@@ -57,3 +62,30 @@ def test_the_operator_ceiling_caps_the_budget_and_leaves_smaller_ones() -> None:
     }
     low = applied("budget: {usd: 1.5}\n", policy)["budget"]
     assert isinstance(low, dict) and low["usd"] == 1.5
+
+
+def test_solve_takes_the_operators_own_config_as_written(tmp_path: Path) -> None:
+    """`autofix solve` runs on the operator's repository: `@URL` and prices stand."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "test_x.py").write_text("def test_x():\n    pass\n")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@localhost"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "base"], check=True)
+    (tmp_path / "issue.md").write_text("# broken\n\nit is broken\n")
+    (tmp_path / "config.yml").write_text(
+        "model: anthropic:claude-sonnet-4-6@https://gateway.internal/v1\n"
+        "prices:\n  claude-sonnet-4-6: {input: 1, output: 2}\nbudget: {usd: 900}\n"
+        "tests: {command: python3 -m pytest -q}\n"
+    )
+    args = SolveArgs(
+        str(repo),
+        str(tmp_path / "issue.md"),
+        str(tmp_path / "config.yml"),
+        str(tmp_path / "o"),
+        None,
+    )
+    job, _ = prepare(args, Settings.model_validate({"work_dir": tmp_path, "max_budget_usd": 5}))
+    assert job.model_spec == "anthropic:claude-sonnet-4-6@https://gateway.internal/v1"
+    assert set(job.config.prices) == {"claude-sonnet-4-6"} and job.config.budget.usd == 900
