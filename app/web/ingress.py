@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from redis.exceptions import RedisError
 
 from app.trigger import HANDLE_JOB
-from app.web.body import BadLength, BodyTooLarge, read_body
+from app.web.body import BadLength, BodyTooLarge, BodyTooSlow, read_body
 from app.web.enqueue import DeliveryQueue
 from app.web.metric_labels import event_label
 from app.web.metrics import WebMetrics
@@ -52,6 +52,8 @@ def build_router(
             body = await read_body(request)
         except BodyTooLarge:
             return 413, "too_large"
+        except BodyTooSlow:
+            return 408, "too_slow"
         except BadLength:
             return 400, "bad_length"
         if not verify_signature(secret, body, request.headers.get("X-Hub-Signature-256")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import re
@@ -10,11 +11,13 @@ import uuid
 from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 import redis.asyncio as aioredis
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from starlette.types import Message
 
 from app.web.app import create_app
-from app.web.body import MAX_BODY_BYTES
+from app.web.body import MAX_BODY_BYTES, BodyTooSlow, read_body
 from app.web.signature import sign
 from tests.app.examples import load_example
 
@@ -77,6 +80,20 @@ async def test_a_30_mib_chunked_post_is_refused_once_it_passes_the_limit(redis_u
         )
     assert reply.status_code == 413
     assert sender.pulled <= MAX_BODY_BYTES + MIB, "reading stopped as soon as it was too large"
+
+
+async def test_a_body_that_trickles_in_is_given_up_on() -> None:
+    async def receive() -> Message:
+        if not sent:
+            sent.append(True)
+            return {"type": "http.request", "body": b"{", "more_body": True}
+        await asyncio.Event().wait()  # the sender never sends the rest
+        raise AssertionError("unreachable")
+
+    sent: list[bool] = []
+    request = Request({"type": "http", "method": "POST", "headers": []}, receive)
+    with pytest.raises(BodyTooSlow):
+        await read_body(request, timeout_s=0.2)
 
 
 async def test_a_body_at_the_limit_is_still_read(redis_url: str) -> None:
