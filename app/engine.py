@@ -15,6 +15,7 @@ from typing import Any
 
 from app.agent import AgentLimits, AgentRolloutRunner, SandboxFactory
 from app.config import RepoConfig
+from app.environment import SetupOptions
 from app.judge import LLMJudge
 from app.llm.base import ClosableModel, Model
 from app.llm.pricing import Price
@@ -62,8 +63,9 @@ def make_model(
     return build_model(spec, anthropic_api_key=key, env=env, prices=prices)
 
 
-def make_sandboxes(job: EngineJob, client: Any) -> DockerSandboxes:
-    """Rollout and test sandboxes of one run, all from the job's repository and commit."""
+def make_sandboxes(job: EngineJob, client: Any, options: SetupOptions) -> DockerSandboxes:
+    """Rollout and test sandboxes of one run, all from the job's repository and commit, their
+    environments built as `options` say."""
     config = job.config
     return DockerSandboxes(
         job.repo,
@@ -76,6 +78,7 @@ def make_sandboxes(job: EngineJob, client: Any) -> DockerSandboxes:
         command_timeout_s=float(config.tests.timeout_s),
         scope=job.scope,
         max_patch_bytes=job.max_patch_bytes,
+        options=options,
     )
 
 

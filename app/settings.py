@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 PLACEHOLDERS = frozenset(
     {"changeme", "change-me", "change_me", "secret", "password", "placeholder", "todo", "xxx"}
 )
+
+
+SETUP_SECRET_PREFIX = "AUTOFIX_SETUP_SECRET_"
 
 
 class SettingsError(Exception):
@@ -52,6 +56,14 @@ class Settings(BaseSettings):
     """Run store; defaults to a SQLite file in the work dir."""
     sandbox_image: str = DEFAULT_IMAGE
     """Default sandbox image when a repository does not set `sandbox.image`."""
+    allowed_images: Annotated[tuple[str, ...], NoDecode] = ()
+    """Images a repository may name in `sandbox.image` or a Dockerfile's FROM (comma-separated);
+    empty allows only `sandbox_image`."""
+    setup_network: str | None = Field(default=None, min_length=1)
+    """Docker network of setup steps; unset: `bridge` where the engine has one, else `none`
+    (`autofix solve` keeps the host's network). Never the host's unless set to `host`."""
+    setup_secrets: dict[str, SecretStr] = Field(default_factory=dict, exclude=True)
+    """Secrets from AUTOFIX_SETUP_SECRET_<NAME>, for setup commands that list them."""
     sandbox_scope: str = Field(
         default="autofix", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
     )
@@ -102,6 +114,25 @@ class Settings(BaseSettings):
     """Key that signs dashboard session cookies (at least 32 characters)."""
     dashboard_token: SecretStr | None = None
     """Operators send it as `Authorization: Bearer ...` to see every run without signing in."""
+
+    @field_validator("allowed_images", mode="before")
+    @classmethod
+    def _split_images(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_setup_secrets(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "setup_secrets" not in data:
+            found = {
+                name.removeprefix(SETUP_SECRET_PREFIX): value
+                for name, value in os.environ.items()
+                if name.startswith(SETUP_SECRET_PREFIX) and value
+            }
+            data = {**data, "setup_secrets": found}
+        return data
 
     @field_validator("github_private_key")
     @classmethod

@@ -11,6 +11,7 @@ from sandbox import labels as L
 from sandbox.errors import ImageError, SandboxError, SetupFailed
 from sandbox.execution import Capture, run_exec
 from sandbox.models import Limits
+from sandbox.setup_secrets import SecretLeaked, find_leaks, redact
 from sandbox.snapshot import Snapshot
 
 WORKSPACE = "/workspace"
@@ -60,10 +61,12 @@ class BuildPlan:
     parent_id: str
     repository: str
     tag: str
-    snapshot: Snapshot
+    snapshot: Snapshot | None  # None: a layer without the repository (e.g. toolchains)
     swap: bool  # the parent already holds an older tree
     commands: tuple[str, ...] = ()
     network: str = "none"
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    """Extra environment of the setup commands only; their values never reach the image."""
     timeout_s: float = 900
     limits: Limits = field(default_factory=Limits)
     run_id: str = "build"
@@ -80,15 +83,19 @@ def _root_exec(api: docker.APIClient, cid: str, script: str, what: str) -> None:
 
 
 def _run_setup(api: docker.APIClient, cid: str, plan: BuildPlan) -> None:
+    env = {**SETUP_ENV, **plan.secrets}
     for command in plan.commands:
         out = Capture(16_000)
         argv = ["timeout", "-k", "5", f"{plan.timeout_s:g}s", "bash", "-lc", command]
         code = run_exec(
-            api, cid, argv, user="0:0", workdir=WORKSPACE, env=SETUP_ENV, out=out,
+            api, cid, argv, user="0:0", workdir=WORKSPACE, env=env, out=out,
             deadline_s=plan.timeout_s + 60,
         )  # fmt: skip
         if code != 0:
-            raise SetupFailed(command, code, out.text(), timed_out=code in (124, 137))
+            raise SetupFailed(
+                command, code, redact(out, plan.secrets), timed_out=code in (124, 137),
+                network=plan.network,
+            )  # fmt: skip
 
 
 def build_image(client: docker.DockerClient, plan: BuildPlan) -> str:
@@ -135,9 +142,13 @@ def build_image(client: docker.DockerClient, plan: BuildPlan) -> str:
             )
         if plan.swap:
             _root_exec(api, cid, SWAP, "removing the previous tree")
-        api.put_archive(cid, WORKSPACE, plan.snapshot.tarball)
+        if plan.snapshot is not None:
+            api.put_archive(cid, WORKSPACE, plan.snapshot.tarball)
         _run_setup(api, cid, plan)
-        _root_exec(api, cid, FINALIZE, "packing the workspace")
+        if plan.secrets and (leaks := find_leaks(api, cid, plan.secrets)):
+            raise SecretLeaked(leaks)
+        if plan.snapshot is not None:
+            _root_exec(api, cid, FINALIZE, "packing the workspace")
         # Blank the build container's lifecycle labels so containers of this image
         # inherit nothing misleading; the image carries its own labels.
         image_labels = {L.MANAGED: "", L.RUN_ID: "", L.EXPIRES_AT: "", L.KIND: ""}

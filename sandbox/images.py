@@ -7,6 +7,7 @@ import json
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,13 +17,17 @@ import docker.errors
 from sandbox import labels as L
 from sandbox.builder import BUILD_HINT, BuildPlan, build_image
 from sandbox.client import blocking
+from sandbox.dockerfile import DockerfileBuild, build_dockerfile, check_bases, context_of
 from sandbox.errors import ImageError
 from sandbox.locks import KeyedLocks, default_lock_dir, host_lock
 from sandbox.models import SandboxSpec
 from sandbox.snapshot import Snapshot, build_snapshot, resolve_commit
+from sandbox.toolchains import install_script
 
 ENV_REPOSITORY = "autofix-env"
 WS_REPOSITORY = "autofix-ws"
+TOOLCHAIN_REPOSITORY = "autofix-toolchains"
+DOCKERFILE_REPOSITORY = "autofix-dockerfile"
 IMAGE_KIND = "autofix.image.kind"
 IMAGE_KEY = "autofix.image.key"
 IMAGE_SCOPE = "autofix.image.scope"
@@ -42,6 +47,14 @@ class Prepared:
 
 def _key(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _identity(spec: SandboxSpec) -> str:
+    return spec.identity or str(spec.repo.resolve())
+
+
+def _secret_values(spec: SandboxSpec) -> dict[str, str]:
+    return {name: value.get_secret_value() for name, value in spec.setup_secrets.items()}
 
 
 class Environments:
@@ -65,7 +78,8 @@ class Environments:
     def _spec_key(spec: SandboxSpec, sha: str | None = None) -> str:
         return _key(
             str(spec.repo.resolve()), sha or spec.commit, spec.hidden_paths, spec.image,
-            spec.setup, spec.setup_files, spec.setup_network,
+            spec.setup, spec.setup_files, spec.setup_network, _identity(spec),
+            spec.toolchains, spec.dockerfile, spec.allowed_bases, sorted(spec.setup_secrets),
         )  # fmt: skip
 
     async def prepare(self, client: docker.DockerClient, spec: SandboxSpec) -> Prepared:
@@ -79,6 +93,10 @@ class Environments:
             return cached
         snapshot = await self._snapshot(spec.repo, sha, spec)
         base_id = await blocking(self._base_image, client, spec.image)
+        if spec.dockerfile:
+            base_id = await self._dockerfile(client, spec, snapshot)
+        if spec.toolchains:
+            base_id = await self._toolchains(client, spec, base_id)
         parent = base_id
         if spec.setup:
             parent = await self._environment(client, spec, base_id, snapshot)
@@ -114,9 +132,83 @@ class Environments:
     @staticmethod
     def _base_image(client: docker.DockerClient, name: str) -> str:
         try:
-            return str(client.api.inspect_image(name)["Id"])
+            info = client.api.inspect_image(name)
         except docker.errors.ImageNotFound:
             raise ImageError(f"sandbox image {name} not found; {BUILD_HINT} {name}") from None
+        if IMAGE_KIND in ((info.get("Config") or {}).get("Labels") or {}):
+            # It holds some repository's tree and setup output (and its own image key).
+            raise ImageError(
+                f"sandbox image {name} is an environment autofix built for a repository; "
+                "use a base image (`sandbox.image`), never a built environment"
+            )
+        return str(info["Id"])
+
+    async def _built(
+        self, client: docker.DockerClient, ref: str, key: str, build: Callable[[], str]
+    ) -> str:
+        """The image `ref` with this key, built once on this engine."""
+        async with self._locks("built:" + key):
+            found = await blocking(self._existing, client, ref, key)
+            if found:
+                return found
+            async with host_lock(self._lock_dir or default_lock_dir(), f"img-{key[:32]}.lock"):
+                found = await blocking(self._existing, client, ref, key)
+                if found:
+                    return found
+                return await blocking(build)
+
+    async def _toolchains(
+        self, client: docker.DockerClient, spec: SandboxSpec, base_id: str
+    ) -> str:
+        # Debian packages only, chosen from a fixed list: repositories may share this layer.
+        key = _key("toolchains", base_id, spec.toolchains)
+        ref = f"{TOOLCHAIN_REPOSITORY}:{key[:32]}"
+        plan = BuildPlan(
+            image_name=spec.image,
+            parent_id=base_id,
+            repository=TOOLCHAIN_REPOSITORY,
+            tag=key[:32],
+            snapshot=None,
+            swap=False,
+            commands=(install_script(spec.toolchains),),
+            network=spec.setup_network,
+            timeout_s=max(spec.setup_timeout_s, 900),
+            limits=spec.limits,
+            run_id=spec.run_id,
+            image_labels=self._labels(spec, "toolchains", key),
+        )
+        return await self._built(client, ref, key, lambda: build_image(client, plan))
+
+    async def _dockerfile(
+        self, client: docker.DockerClient, spec: SandboxSpec, snapshot: Snapshot
+    ) -> str:
+        assert spec.dockerfile is not None
+        context = await blocking(context_of, snapshot.tarball, spec.dockerfile)
+        bases = check_bases(context.text, spec.allowed_bases or (spec.image,))
+        base_ids = [await blocking(self._base_image, client, base) for base in bases]
+        key = _key(
+            "dockerfile", _identity(spec), context.digest, context.dockerfile, base_ids,
+            spec.setup_network,
+        )  # fmt: skip
+        ref = f"{DOCKERFILE_REPOSITORY}:{key[:32]}"
+        build = DockerfileBuild(
+            context=context.tarball,
+            dockerfile=context.dockerfile,
+            repository=DOCKERFILE_REPOSITORY,
+            tag=key[:32],
+            network=spec.setup_network,
+            limits=spec.limits,
+            timeout_s=max(spec.setup_timeout_s, 900),
+            labels=self._labels(spec, "dockerfile", key),
+        )
+        return await self._built(client, ref, key, lambda: build_dockerfile(client, build))
+
+    @staticmethod
+    def _labels(spec: SandboxSpec, kind: str, key: str) -> dict[str, str]:
+        labels = {IMAGE_KIND: kind, IMAGE_KEY: key}
+        if spec.scope:
+            labels[IMAGE_SCOPE] = spec.scope
+        return labels
 
     @staticmethod
     def _existing(client: docker.DockerClient, ref: str, key: str) -> str | None:
@@ -138,7 +230,12 @@ class Environments:
     async def _environment(
         self, client: docker.DockerClient, spec: SandboxSpec, base_id: str, snapshot: Snapshot
     ) -> str:
-        key = _key(base_id, spec.setup, spec.setup_network, snapshot.setup_digest)
+        # Setup output is the repository's own: never shared with another repository, nor
+        # between trees with and without hidden (holdout) paths.
+        key = _key(
+            base_id, spec.setup, spec.setup_network, snapshot.setup_digest, _identity(spec),
+            spec.hidden_paths, sorted(spec.setup_secrets),
+        )  # fmt: skip
         ref = f"{ENV_REPOSITORY}:{key[:32]}"
         async with self._locks("env:" + key):
             found = await blocking(self._existing, client, ref, key)
@@ -192,6 +289,7 @@ class Environments:
             swap=swap,
             commands=spec.setup if kind == "env" else (),
             network=spec.setup_network if kind == "env" else "none",
+            secrets=_secret_values(spec) if kind == "env" else {},
             timeout_s=spec.setup_timeout_s,
             limits=spec.limits,
             run_id=spec.run_id,

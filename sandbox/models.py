@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 DEFAULT_IMAGE = "autofix-sandbox:bookworm"
+TOOLCHAINS = ("node", "go", "rust", "java")
 DEFAULT_MAX_PATCH_BYTES = 1024 * 1024
 # A sandbox outlives its longest command by this much (kill grace, applying a patch, reading
 # the report back), so its lifetime never cuts a test run short.
@@ -43,8 +44,21 @@ class SandboxSpec(BaseModel):
     """Repository setup commands, run once per environment and baked into an image."""
     setup_files: tuple[str, ...] | None = None
     """Files the setup depends on; None detects the usual manifests and lock files."""
-    setup_network: str = "host"
-    """Network mode while setup runs (setup usually downloads packages)."""
+    setup_network: str = "none"
+    """Network mode while setup, toolchain installs and Dockerfile builds run; the caller
+    (the operator's setting) chooses it, never the repository."""
+    setup_secrets: dict[str, SecretStr] = Field(default_factory=dict)
+    """Environment variables of the setup commands only (e.g. a private registry token):
+    never in an image's config or layers, never in a sandbox, redacted from setup output."""
+    toolchains: tuple[str, ...] = ()
+    """Debian toolchains (node, go, rust, java) installed in a cached layer under setup."""
+    dockerfile: str | None = None
+    """A Dockerfile in the repository that builds the environment instead of `image`."""
+    allowed_bases: tuple[str, ...] = ()
+    """Images a repository Dockerfile may start FROM; empty allows only `image`."""
+    identity: str | None = None
+    """Who the repository is (e.g. host/owner/name): environment images are never shared
+    between identities. None uses the repository's path on the host."""
     setup_timeout_s: float = Field(default=900, gt=0)
     """Wall-clock limit for each setup command."""
     hidden_paths: tuple[str, ...] = ()
@@ -90,6 +104,25 @@ class SandboxSpec(BaseModel):
     def _run_id_is_a_name(cls, value: str) -> str:
         if not _RUN_ID.match(value):
             raise ValueError("run_id must be letters, digits, '_', '.', '-' (max 128)")
+        return value
+
+    @field_validator("toolchains")
+    @classmethod
+    def _known_toolchains(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - set(TOOLCHAINS))
+        if unknown:
+            raise ValueError(f"unknown toolchains {unknown}; choose from {list(TOOLCHAINS)}")
+        return tuple(sorted(set(value)))
+
+    @field_validator("setup_secrets")
+    @classmethod
+    def _secret_names(cls, value: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        for name, secret in value.items():
+            if not re.fullmatch(r"[A-Z][A-Z0-9_]{0,63}", name):
+                raise ValueError(f"setup secret name {name!r} must be A-Z, 0-9 and '_'")
+            if len(secret.get_secret_value()) < 8:
+                # Shorter values cannot be told apart from ordinary text when scanning.
+                raise ValueError(f"setup secret {name} is shorter than 8 characters")
         return value
 
     @field_validator("hidden_paths")

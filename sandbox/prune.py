@@ -11,8 +11,8 @@ import docker.errors
 
 from sandbox.images import IMAGE_KIND, IMAGE_SCOPE
 
-# Workspace images first: an environment image cannot go while child images remain.
-KINDS = ("workspace", "env")
+# Children first: an image cannot go while images built on it remain.
+KINDS = ("workspace", "env", "toolchains", "dockerfile")
 
 
 def _last_used(api: docker.APIClient, image: dict[str, Any]) -> float:

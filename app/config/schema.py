@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -30,6 +31,40 @@ class SandboxConfig(_Section):
         default=(),
         description="Commands run once per sandbox before anything else (e.g. installs).",
     )
+    toolchains: tuple[Literal["node", "go", "rust", "java"], ...] = Field(
+        default=(),
+        description="Toolchains from Debian installed under setup, cached: node (18 + npm), "
+        "go (1.19), rust (cargo 1.63), java (OpenJDK 17).",
+    )
+    dockerfile: str | None = Field(
+        default=None,
+        min_length=1,
+        description="A Dockerfile in the repository that builds the environment; its folder "
+        "is the build context and FROM may name only the deployment's allowed images.",
+    )
+    setup_secrets: tuple[str, ...] = Field(
+        default=(),
+        description="Names of operator secrets (AUTOFIX_SETUP_SECRET_<NAME>) given to the "
+        "setup commands only, as environment variables.",
+    )
+
+    @field_validator("setup_secrets")
+    @classmethod
+    def _secret_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if not re.fullmatch(r"[A-Z][A-Z0-9_]{0,63}", name):
+                raise ValueError(
+                    f"setup secret name {name!r} must be upper-case letters, digits and '_' "
+                    "(the part after AUTOFIX_SETUP_SECRET_)"
+                )
+        return value
+
+    @field_validator("dockerfile")
+    @classmethod
+    def _inside_repository(cls, value: str | None) -> str | None:
+        if value is not None and (value.startswith("/") or ".." in value.split("/")):
+            raise ValueError(f"{value!r} must be a path inside the repository, e.g. Dockerfile")
+        return value
 
 
 class TestsConfig(_Section):

@@ -9,7 +9,9 @@ from typing import Any
 
 from rich.console import Console
 
+from app.config import ConfigError
 from app.engine import EngineJob, make_model, make_sandboxes, run_engine
+from app.environment import setup_options
 from app.llm.base import ClosableModel, ModelConfigError
 from app.settings import Settings
 from app.solve.output import write_outputs
@@ -34,7 +36,7 @@ def solve_main(args: argparse.Namespace, settings: Settings, console: Console | 
         print(f"autofix solve: {exc}", file=sys.stderr)
         return 2
     try:
-        result = asyncio.run(_solve(job, issue, model, console))
+        result = asyncio.run(_solve(job, issue, model, console, settings))
     except BadInput as exc:
         print(f"autofix solve: {exc}", file=sys.stderr)
         return 2
@@ -50,11 +52,17 @@ def solve_main(args: argparse.Namespace, settings: Settings, console: Console | 
     return EXIT[result.status]
 
 
-async def _solve(job: EngineJob, issue: Issue, model: ClosableModel, console: Console) -> RunResult:
+async def _solve(
+    job: EngineJob, issue: Issue, model: ClosableModel, console: Console, settings: Settings
+) -> RunResult:
     client = None
     try:
         client = await _docker(job)
-        sandboxes = make_sandboxes(job, client)
+        try:
+            options = setup_options(job.config, settings, client, service=False, repository=None)
+            sandboxes = make_sandboxes(job, client, options)
+        except ConfigError as exc:
+            raise BadInput(str(exc)) from None
         try:
             # Builds the environment (setup commands) once, and reports a bad commit, image or
             # setup as bad input before any model call is paid for.

@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from app.environment import SetupOptions
 from sandbox.container import DockerSandbox
 from sandbox.models import DEFAULT_MAX_PATCH_BYTES, Limits, SandboxSpec
 from sandbox.pool import SandboxPool
@@ -32,6 +33,7 @@ class DockerSandboxes:
         command_timeout_s: float = 900.0,
         scope: str | None = None,
         max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES,
+        options: SetupOptions | None = None,
     ) -> None:
         self.repo = repo
         self.commit = commit
@@ -45,17 +47,25 @@ class DockerSandboxes:
         # The worker labels a run's sandboxes with its scope, so cancelling reaps exactly them.
         self.scope = scope
         self.max_patch_bytes = max_patch_bytes
+        self.options = options or SetupOptions()
         self.pool: SandboxPool | None = None
         """The rollout pool of the current (or last) `pooled()` block."""
         self._pooling = False
         self._unserved = 0
 
     def spec(self, purpose: str, hidden: Sequence[str]) -> SandboxSpec:
+        options = self.options
         return SandboxSpec(
             repo=self.repo,
             commit=self.commit,
             image=self.image,
             setup=self.setup,
+            setup_network=options.network,
+            setup_secrets=options.secrets,
+            toolchains=options.toolchains,
+            dockerfile=options.dockerfile,
+            allowed_bases=options.allowed_bases,
+            identity=options.identity,
             hidden_paths=tuple(hidden),
             run_id=self.run_id,
             scope=self.scope,

@@ -10,6 +10,7 @@ from typing import Any
 from app.config import CONFIG_PATH, RepoConfig, RepoFiles, resolve_defaults
 from app.config.policy import apply_policy
 from app.engine import EngineJob, make_model, make_sandboxes, run_engine
+from app.environment import setup_options
 from app.github.git import Git
 from app.settings import Settings
 from app.status.tracker import RunTracker
@@ -75,6 +76,9 @@ class EngineExecutor:
                 scope,
                 max_patch_bytes=self.settings.max_patch_bytes,
             )
+            options = await asyncio.to_thread(
+                setup_options, config, self.settings, self.docker, service=True, repository=run.repo
+            )
             model = make_model(job.model_spec, self.settings, config.prices)
 
             async def record(rollout: Rollout) -> None:
@@ -87,7 +91,7 @@ class EngineExecutor:
                     issue,
                     tracker,
                     model=model,
-                    sandboxes=make_sandboxes(job, self.docker),
+                    sandboxes=make_sandboxes(job, self.docker, options),
                     on_rollout=record,
                     seeds=seeds,
                     feedback=run.feedback,
