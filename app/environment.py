@@ -8,14 +8,10 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-from app.config import ConfigError, RepoConfig
+from app.config import CONFIG_PATH, ConfigError, RepoConfig
+from app.config.policy import check_image
 from app.settings import SETUP_SECRET_PREFIX, Settings
 from sandbox.client import docker_client
-
-# Images autofix builds hold one repository's tree and setup output: never a starting point.
-BUILT_REPOSITORIES = frozenset(
-    {"autofix-env", "autofix-ws", "autofix-toolchains", "autofix-dockerfile"}
-)
 
 
 @dataclass(frozen=True)
@@ -28,24 +24,6 @@ class SetupOptions:
     dockerfile: str | None = None
     allowed_bases: tuple[str, ...] = ()
     identity: str | None = None
-
-
-def allowed_images(settings: Settings) -> tuple[str, ...]:
-    """AUTOFIX_ALLOWED_IMAGES, or else the deployment's own sandbox image."""
-    return settings.allowed_images or (settings.sandbox_image,)
-
-
-def image_problems(config: RepoConfig, settings: Settings) -> list[str]:
-    """In the App, `sandbox.image` must be one of the operator's allowed images."""
-    image = config.sandbox.image
-    allowed = allowed_images(settings)
-    if _repository(image) in BUILT_REPOSITORIES or image not in allowed:
-        return [
-            f"`sandbox.image` {image!r} is not an image this deployment allows; use one of "
-            f"{', '.join(allowed)} or remove the key (the operator lists images in "
-            "AUTOFIX_ALLOWED_IMAGES)"
-        ]
-    return []
 
 
 def setup_secrets(config: RepoConfig, settings: Settings) -> dict[str, SecretStr]:
@@ -92,14 +70,12 @@ def setup_options(
 ) -> SetupOptions:
     """The options for this run; ConfigError when the repository asks for what it may not.
     Blocking (it may ask the Docker engine which networks it has)."""
-    problems = image_problems(config, settings) if service else []
-    if problems:
-        raise ConfigError(problems)
-    secrets = setup_secrets(config, settings)
     if service:
-        bases = allowed_images(settings)
-    else:
-        bases = (config.sandbox.image, settings.sandbox_image, *settings.allowed_images)
+        check_image(config, settings.policy(), CONFIG_PATH)
+    secrets = setup_secrets(config, settings)
+    bases = settings.policy().allowed_images
+    if not service:  # the operator's own repository
+        bases = (config.sandbox.image, *bases)
     host = urlsplit(settings.github_api_url).hostname or "github"
     return SetupOptions(
         network=setup_network(settings, client, service=service),
@@ -109,9 +85,3 @@ def setup_options(
         allowed_bases=tuple(dict.fromkeys(bases)),
         identity=f"{host}/{repository}" if repository else None,
     )
-
-
-def _repository(image: str) -> str:
-    name = image.split("@", 1)[0]
-    last = name.rsplit("/", 1)[-1]
-    return last.split(":", 1)[0]

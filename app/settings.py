@@ -164,6 +164,7 @@ class Settings(BaseSettings):
             allowed_models=self.allowed_models,
             allow_repo_prices=self.allow_repo_prices,
             max_budget_usd=self.max_budget_usd,
+            allowed_images=(self.sandbox_image, *self.allowed_images),
         )
 
     def require_service(self) -> None:

@@ -22,6 +22,9 @@ class OperatorPolicy(BaseModel):
     """Whether a repository's `prices` may override the price table budgets are counted with."""
     max_budget_usd: float | None = Field(default=None, gt=0)
     """Ceiling on a repository's `budget.usd`; none means the repository's value stands."""
+    allowed_images: tuple[str, ...] = ()
+    """Images a repository's `sandbox.image` may name (AUTOFIX_ALLOWED_IMAGES, else the
+    deployment's sandbox image); a repository that names none gets the deployment's."""
 
     def allowed_specs(self) -> tuple[ModelSpec, ...]:
         return tuple(parse_model_spec(spec) for spec in self.allowed_models)
@@ -32,6 +35,7 @@ def apply_policy(config: RepoConfig, policy: OperatorPolicy, source: str) -> Rep
     repository's choosing, above all, which would receive the deployment's key) is a ConfigError
     naming `model`, never silently replaced."""
     update: dict[str, object] = {"model": _allowed_model(config, policy, source)}
+    check_image(config, policy, source)
     if config.prices and not policy.allow_repo_prices:
         update["prices"] = {}
     ceiling = policy.max_budget_usd
@@ -58,5 +62,28 @@ def _allowed_model(config: RepoConfig, policy: OperatorPolicy, source: str) -> s
             f"`model` in {source} is {config.model!r}, which this deployment does not allow: "
             f"use one of {names}, or remove `model` (the operator widens the list with "
             "AUTOFIX_ALLOWED_MODELS)"
+        ]
+    )
+
+
+# Images autofix builds hold one repository's tree and setup output: never a starting point.
+BUILT_IMAGES = frozenset({"autofix-env", "autofix-ws", "autofix-toolchains", "autofix-dockerfile"})
+
+
+def check_image(config: RepoConfig, policy: OperatorPolicy, source: str) -> None:
+    """A `sandbox.image` the operator did not allow, or an environment autofix built for some
+    repository, is a ConfigError naming the key."""
+    if "image" not in config.sandbox.model_fields_set:
+        return
+    image = config.sandbox.image
+    repository = image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0]
+    if image in policy.allowed_images and repository not in BUILT_IMAGES:
+        return
+    names = ", ".join(f"`{name}`" for name in policy.allowed_images) or "none"
+    raise ConfigError(
+        [
+            f"`sandbox.image` in {source} is {image!r}, which this deployment does not allow: "
+            f"use one of {names}, or remove `sandbox.image` (the operator widens the list "
+            "with AUTOFIX_ALLOWED_IMAGES)"
         ]
     )
