@@ -3,44 +3,33 @@
 from __future__ import annotations
 
 from app.store.engine import create_sql_engine, normalize_url, sqlite_url
-from app.store.errors import InvalidTransition, RolloutNotFound, RunNotFound, StoreError
+from app.store.errors import InvalidTransition, RunNotFound, StoreError
 from app.store.migrate import current_revision, head_revision, migrate
 from app.store.records import (
     ACTIVE,
     TRANSITIONS,
-    Candidate,
-    CostKind,
-    GateRecord,
-    MatchRecord,
     NewRun,
     PullRequestLink,
     Run,
     RunCreation,
     RunStatus,
-    Trigger,
-    VoteRecord,
+    RunTrigger,
 )
 from app.store.store import Store
 
 __all__ = [
     "ACTIVE",
     "TRANSITIONS",
-    "Candidate",
-    "CostKind",
-    "GateRecord",
     "InvalidTransition",
-    "MatchRecord",
     "NewRun",
     "PullRequestLink",
-    "RolloutNotFound",
     "Run",
     "RunCreation",
     "RunNotFound",
     "RunStatus",
+    "RunTrigger",
     "Store",
     "StoreError",
-    "Trigger",
-    "VoteRecord",
     "create_sql_engine",
     "current_revision",
     "head_revision",

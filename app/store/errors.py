@@ -15,18 +15,6 @@ class RunNotFound(StoreError):
         self.run_id = run_id
 
 
-class RolloutNotFound(StoreError):
-    """A summary, gate or holdout result names a rollout that was never recorded."""
-
-    def __init__(self, run_id: int, rollout_id: str) -> None:
-        super().__init__(
-            f"run {run_id} has no rollout {rollout_id!r}: record the rollout before its "
-            "summary, gate or holdout result"
-        )
-        self.run_id = run_id
-        self.rollout_id = rollout_id
-
-
 class InvalidTransition(StoreError):
     """A run status change that the lifecycle does not allow."""
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from app.store.errors import InvalidTransition, RunNotFound, WriteConflict
@@ -163,3 +164,24 @@ def latest_run(
     if status is not None:
         query = query.where(RunRow.status == status)
     return session.scalar(query.order_by(RunRow.id.desc()).limit(1))
+
+
+def listing(
+    *,
+    repo: str | None,
+    repos: Collection[str] | None,
+    status: RunStatus | None,
+    before: int | None,
+    limit: int,
+) -> Select[RunRow]:
+    """Runs newest first, filtered; `before` is the last id of the previous page."""
+    query = select(RunRow).order_by(RunRow.id.desc()).limit(limit)
+    if repo is not None:
+        query = query.where(RunRow.repo == repo)
+    if repos is not None:
+        query = query.where(RunRow.repo.in_(sorted(repos)))
+    if before is not None:
+        query = query.where(RunRow.id < before)
+    if status is not None:
+        query = query.where(RunRow.status == status)
+    return query

@@ -1,34 +1,35 @@
-"""`Store`: the run store's async API for the webhook service, the worker and the dashboard."""
+"""`Store`: the run store's async API for the webhook service, the worker and the dashboard.
+
+Reading (what the dashboard and `/autofix` commands use):
+- `list_runs(repo=, repos=, status=, limit=, before=)`: runs newest first; page on by passing
+  the last shown run's id as `before`.
+- `get_run(id)`: one run's lifecycle and indexed columns (`Run`; raises `RunNotFound`).
+- `get_result(id)`: the engine's full `RunResult` (rollouts, gates, holdouts, tournament,
+  summaries, costs), or None while the run has not finished.
+- `get_patch(id, rollout_id)`: any rollout's patch, for publishing a candidate.
+- `get_active_run`, `latest_run`, `run_for_pull_request`: the run an event refers to.
+
+Writing (the worker): `create_run`, `transition`, `set_status_comment`, `set_pull_request`,
+`record_rollout` (as each rollout finishes) and `record_result` (once, at the end).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.store import ledger, outcome, results, runs, views
+from app.store import outcome, rollouts, runs
 from app.store.engine import create_sql_engine
 from app.store.errors import StoreError, WriteConflict
-from app.store.records import (
-    Candidate,
-    CostKind,
-    GateRecord,
-    MatchRecord,
-    NewRun,
-    PullRequestLink,
-    Run,
-    RunCreation,
-    RunStatus,
-    VoteRecord,
-)
+from app.store.records import NewRun, PullRequestLink, Run, RunCreation, RunStatus
 from app.store.tables import RunRow
 from scaling.result import RunResult
-from scaling.rollout import Rollout, Usage
-from scaling.summary import RolloutSummary
+from scaling.rollout import Rollout
 
 T = TypeVar("T")
 # A unique-key race lost to a concurrent transaction is retried: the retry reads the winner.
@@ -86,10 +87,6 @@ class Store:
     ) -> Run | None:
         return await self._run(lambda s: _maybe(runs.latest_run(s, repo, issue_number, status)))
 
-    async def latest_resolved_run(self, repo: str, issue_number: int) -> Run | None:
-        """The run whose candidates `/autofix pick` and `refine` work from."""
-        return await self.latest_run(repo, issue_number, "resolved")
-
     async def run_for_pull_request(self, repo: str, pr_number: int) -> Run | None:
         return await self._run(lambda s: _maybe(runs.run_for_pull_request(s, repo, pr_number)))
 
@@ -107,16 +104,8 @@ class Store:
         `repos` limits the list to those repositories (an empty collection lists nothing);
         `before` pages on: only runs with a smaller id than the last one already shown.
         """
-        query = select(RunRow).order_by(RunRow.id.desc()).limit(limit)
-        if repo is not None:
-            query = query.where(RunRow.repo == repo)
-        if repos is not None:
-            query = query.where(RunRow.repo.in_(sorted(repos)))
-        if before is not None:
-            query = query.where(RunRow.id < before)
-        if status is not None:
-            query = query.where(RunRow.status == status)
-        return await self._run(lambda s: [runs.to_run(row) for row in s.scalars(query)])
+        rows = runs.listing(repo=repo, repos=repos, status=status, before=before, limit=limit)
+        return await self._run(lambda s: [runs.to_run(row) for row in s.scalars(rows)])
 
     async def transition(
         self, run_id: int, to: RunStatus, *, error: str | None = None, winner: str | None = None
@@ -125,9 +114,6 @@ class Store:
         return await self._run(
             lambda s: runs.to_run(runs.change_status(s, run_id, to, error=error, winner=winner))
         )
-
-    async def set_config(self, run_id: int, config: Mapping[str, Any]) -> None:
-        await self._set(run_id, config=dict(config))
 
     async def set_status_comment(self, run_id: int, comment_id: int) -> None:
         await self._set(run_id, status_comment_id=comment_id)
@@ -143,75 +129,25 @@ class Store:
 
         await self._run(work)
 
-    # Money and audit
-
-    async def add_cost(self, run_id: int, kind: CostKind, usage: Usage) -> None:
-        await self._run(lambda s: ledger.add_cost(s, run_id, kind, usage))
-
-    async def costs(self, run_id: int) -> dict[CostKind, Usage]:
-        return await self._run(lambda s: ledger.costs(s, run_id))
-
-    async def record_delivery(
-        self, delivery_id: str, event: str, *, action: str | None = None, repo: str | None = None
-    ) -> bool:
-        """Log a webhook delivery; False if this delivery id was already logged."""
-        return await self._run(
-            lambda s: ledger.record_delivery(s, delivery_id, event, action, repo)
-        )
-
     # Engine results
 
     async def record_rollout(self, run_id: int, rollout: Rollout) -> None:
-        await self._run(lambda s: results.record_rollout(s, run_id, rollout))
+        """Keep a finished rollout's patch (the rest of it arrives with the run's result)."""
+        await self._run(
+            lambda s: rollouts.record_patch(s, run_id, rollout.rollout_id, rollout.patch)
+        )
 
-    async def record_summary(
-        self, run_id: int, rollout_id: str, summary: RolloutSummary, markdown: str
-    ) -> None:
-        await self._run(lambda s: results.record_summary(s, run_id, rollout_id, summary, markdown))
-
-    async def record_gate(self, run_id: int, gate: GateRecord) -> None:
-        await self._run(lambda s: results.record_gate(s, run_id, gate))
-
-    async def record_holdout(self, run_id: int, rollout_id: str, passed: bool) -> None:
-        await self._run(lambda s: results.record_holdout(s, run_id, rollout_id, passed))
-
-    async def record_match(self, run_id: int, match: MatchRecord) -> None:
-        await self._run(lambda s: results.record_match(s, run_id, match))
-
-    async def record_vote(self, run_id: int, vote: VoteRecord) -> None:
-        await self._run(lambda s: results.record_vote(s, run_id, vote))
-
-    async def record_result(
-        self, run_id: int, result: RunResult, render: outcome.Render | None = None
-    ) -> None:
-        """Store a finished engine run; `render` turns a summary into the markdown kept with it."""
-        to_markdown = render or _approach
-        await self._run(lambda s: outcome.record_result(s, run_id, result, to_markdown))
+    async def record_result(self, run_id: int, result: RunResult) -> None:
+        """Store a finished engine run whole; the run's status is changed by `transition`."""
+        await self._run(lambda s: outcome.record_result(s, run_id, result))
 
     async def get_result(self, run_id: int) -> RunResult | None:
-        """The RunResult stored by `record_result`, for `/autofix explain` and the dashboard."""
+        """The run's `RunResult` as `record_result` stored it; None until the run finishes."""
+        return await self._run(lambda s: outcome.load_result(s, run_id))
 
-        def work(session: Session) -> RunResult | None:
-            data = runs.run_row(session, run_id).result
-            return None if data is None else RunResult.model_validate(data)
-
-        return await self._run(work)
-
-    async def list_candidates(self, run_id: int) -> list[Candidate]:
-        return await self._run(lambda s: views.candidates(s, run_id))
-
-    async def get_patch(self, run_id: int, rollout_id: str) -> str:
-        return await self._run(lambda s: views.patch(s, run_id, rollout_id))
-
-    async def list_matches(self, run_id: int) -> list[MatchRecord]:
-        return await self._run(lambda s: views.matches(s, run_id))
-
-    async def list_votes(self, run_id: int) -> list[VoteRecord]:
-        return await self._run(lambda s: views.votes(s, run_id))
-
-
-def _approach(summary: RolloutSummary) -> str:
-    return summary.approach
+    async def get_patch(self, run_id: int, rollout_id: str) -> str | None:
+        """A rollout's patch; None when the rollout never recorded one."""
+        return await self._run(lambda s: rollouts.patch(s, run_id, rollout_id))
 
 
 def _maybe(row: RunRow | None) -> Run | None:

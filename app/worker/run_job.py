@@ -12,7 +12,6 @@ from app.status.outcome import explain_outcome
 from app.status.tracker import RunTracker
 from app.store.errors import InvalidTransition
 from app.store.records import Run
-from app.summary.markdown import render_markdown
 from app.worker.deps import WorkerDeps, deps_of
 from app.worker.issue import writers_issue
 from app.worker.ports import RepoApi
@@ -94,7 +93,7 @@ async def _execute(
             await writer.flush()
             await _finish(deps, run.id, "cancelled", error=cancelled.result())
             return "cancelled"
-    await deps.store.record_result(run.id, result, render_markdown)
+    await deps.store.record_result(run.id, result)
     tracker.spend_usd = result.cost_usd
     if result.status == "resolved" and result.winner is not None and result.patch:
         tracker.phase = "publishing"

@@ -6,8 +6,7 @@ from app.config import RepoConfig
 from app.status.render import render_notice, render_status
 from app.status.tracker import RunTracker
 from app.store.errors import InvalidTransition
-from app.store.records import NewRun, Run
-from app.store.records import Trigger as RunTrigger
+from app.store.records import NewRun, Run, RunTrigger
 from app.trigger import RUN_JOB, Trigger, run_job_id
 from app.worker.deps import WorkerDeps
 from app.worker.notices import notify_once

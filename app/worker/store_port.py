@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
 from app.store.records import NewRun, PullRequestLink, Run, RunCreation, RunStatus
 from scaling.result import RunResult
 from scaling.rollout import Rollout
-from scaling.summary import RolloutSummary
 
 
 class RunStorePort(Protocol):
@@ -30,8 +28,6 @@ class RunStorePort(Protocol):
         self, *, repo: str | None = None, status: RunStatus | None = None, limit: int = 50
     ) -> list[Run]: ...
     async def record_rollout(self, run_id: int, rollout: Rollout) -> None: ...
-    async def get_patch(self, run_id: int, rollout_id: str) -> str: ...
-    async def record_result(
-        self, run_id: int, result: RunResult, render: Callable[[RolloutSummary], str] | None = None
-    ) -> None: ...
+    async def get_patch(self, run_id: int, rollout_id: str) -> str | None: ...
+    async def record_result(self, run_id: int, result: RunResult) -> None: ...
     async def get_result(self, run_id: int) -> RunResult | None: ...

@@ -1,11 +1,10 @@
-"""A run's life: queued, running, finished; with comments, PRs, costs and deliveries on the way."""
+"""A run's life: queued, running, finished; with its status comment and PR on the way."""
 
 from __future__ import annotations
 
 import pytest
 
 from app.store import InvalidTransition, PullRequestLink, RunNotFound, Store
-from scaling.rollout import Usage
 from tests.store.samples import REPO, new_run
 
 
@@ -27,7 +26,7 @@ async def test_run_goes_from_queued_to_resolved(store: Store) -> None:
     assert done.finished_at is not None and done.started_at is not None
     assert done.finished_at >= done.started_at
     assert await store.get_active_run(REPO, 7) is None
-    assert await store.latest_resolved_run(REPO, 7) == done
+    assert await store.latest_run(REPO, 7, status="resolved") == done
 
 
 async def test_finished_run_refuses_to_restart(store: Store) -> None:
@@ -113,23 +112,3 @@ async def test_status_comment_and_pull_request_are_remembered(store: Store) -> N
     assert (stored.pr_number, stored.branch, stored.head_sha) == (31, "autofix/issue-7", "a" * 40)
     assert await store.run_for_pull_request(REPO, 31) == stored
     assert await store.run_for_pull_request(REPO, 32) is None
-
-
-async def test_costs_add_up_per_kind_and_in_total(store: Store) -> None:
-    run = (await store.create_run(new_run())).run
-    await store.add_cost(run.id, "llm", Usage(input_tokens=100, output_tokens=10, cost_usd=0.5))
-    await store.add_cost(run.id, "llm", Usage(input_tokens=50, output_tokens=5, cost_usd=0.25))
-    await store.add_cost(run.id, "judge", Usage(input_tokens=7, output_tokens=1, cost_usd=0.01))
-    costs = await store.costs(run.id)
-    assert costs["llm"].input_tokens == 150
-    assert costs["llm"].cost_usd == pytest.approx(0.75)
-    assert set(costs) == {"llm", "judge"}
-    totals = await store.get_run(run.id)
-    assert (totals.input_tokens, totals.output_tokens) == (157, 16)
-    assert totals.cost_usd == pytest.approx(0.76)
-
-
-async def test_redelivered_webhook_is_recognised(store: Store) -> None:
-    assert await store.record_delivery("guid-1", "issues", action="labeled", repo=REPO)
-    assert not await store.record_delivery("guid-1", "issues", action="labeled", repo=REPO)
-    assert await store.record_delivery("guid-2", "issue_comment", action="created")

@@ -66,7 +66,3 @@ class Base(DeclarativeBase):
 
 def run_fk() -> Mapped[int]:
     return mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
-
-
-def rollout_fk() -> Mapped[int]:
-    return mapped_column(ForeignKey("rollouts.id", ondelete="CASCADE"), unique=True)

@@ -1,4 +1,4 @@
-"""Tables about runs themselves: the run, its costs, its PRs, and webhook deliveries."""
+"""The run (its lifecycle, the indexed columns queries need, its RunResult as JSON) and its PRs."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.records import RunStatus, Trigger
+from app.store.records import RunStatus, RunTrigger
 from app.store.tables.base import ACTIVE_WHERE, Base, one_of, run_fk, utcnow
 
 
@@ -28,8 +28,9 @@ class RunRow(Base):
     __table_args__ = (
         UniqueConstraint("repo", "issue_number", "delivery_id"),
         CheckConstraint(one_of("status", RunStatus), name="status"),
-        CheckConstraint(one_of("trigger", Trigger), name="trigger"),
+        CheckConstraint(one_of("trigger", RunTrigger), name="trigger"),
         Index("ix_runs_repo_issue_number", "repo", "issue_number"),
+        Index("ix_runs_status", "status"),
         Index(
             "ux_runs_active_issue",
             "repo",
@@ -69,19 +70,6 @@ class RunRow(Base):
     finished_at: Mapped[datetime | None]
 
 
-class CostRow(Base):
-    __tablename__ = "costs"
-    __table_args__ = (UniqueConstraint("run_id", "kind"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[int] = run_fk()
-    kind: Mapped[str] = mapped_column(String(16))
-    input_tokens: Mapped[int] = mapped_column(BigInteger)
-    output_tokens: Mapped[int] = mapped_column(BigInteger)
-    cost_usd: Mapped[float] = mapped_column(Float)
-    calls: Mapped[int]
-
-
 class PullRequestRow(Base):
     __tablename__ = "pr_links"
     __table_args__ = (Index("ix_pr_links_repo_pr_number", "repo", "pr_number"),)
@@ -95,14 +83,3 @@ class PullRequestRow(Base):
     head_sha: Mapped[str] = mapped_column(String(64))
     rollout_id: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class DeliveryRow(Base):
-    __tablename__ = "webhook_deliveries"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    delivery_id: Mapped[str] = mapped_column(String(100), unique=True)
-    event: Mapped[str] = mapped_column(String(50))
-    action: Mapped[str | None] = mapped_column(String(50))
-    repo: Mapped[str | None] = mapped_column(String(200))
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
