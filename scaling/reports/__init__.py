@@ -15,7 +15,8 @@
 
 Parsing is pure and strict: a report that is missing, cut short or garbled raises
 `ReportError` saying what is wrong, never an empty, passing report. `root` is the directory
-the tests ran in; paths under it are reported relative to it.
+the tests ran in; paths under it are reported relative to it (for `go`, it is the module
+path, and packages inside the module are named relative to it).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def parse_report(fmt: ReportFormat, data: str | bytes, root: str = "") -> TestRe
     if fmt == "node-tap":
         return parse_tap(text, root)
     if fmt == "go":
-        return parse_go(text)
+        return parse_go(text, module=root)
     if fmt == "cargo":
         return parse_cargo(text)
     if fmt in ("jest", "vitest"):

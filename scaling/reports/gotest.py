@@ -1,5 +1,8 @@
 """`go test -json` output: one JSON event per line, ids `import/path::TestName/subtest`.
 
+Given the module path, packages inside the module are named relative to it
+(`pkg/foo::TestBar/sub`, `.::TestX` for the module's root package).
+
 A test that started but never finished in a package that did finish was cut off by a
 panic, a timeout or an exit: it is an error. A package that failed without any failing
 test (a build failure, a panic in `init` or `TestMain`) is an error under the package's
@@ -29,7 +32,15 @@ def _event(line: str, number: int) -> dict[str, object]:
     return event
 
 
-def parse_go(text: str) -> TestReport:
+def _relative(package: str, module: str) -> str:
+    if not module:
+        return package
+    if package == module:
+        return "."
+    return package.removeprefix(module + "/")
+
+
+def parse_go(text: str, module: str = "") -> TestReport:
     """Outcomes of every test in `go test -json` output; raises ReportError if unusable."""
     tests: dict[tuple[str, str], Outcome | None] = {}
     packages: dict[str, str] = {}
@@ -71,8 +82,8 @@ def parse_go(text: str) -> TestReport:
             outcome = "error"
         if outcome == "failed" or outcome == "error":
             failing.add(package)
-        outcomes.worst(f"{package}::{test}", outcome)
+        outcomes.worst(f"{_relative(package, module)}::{test}", outcome)
     for package, action in packages.items():
         if action == "fail" and package not in failing:
-            outcomes.worst(package, "error")
+            outcomes.worst(_relative(package, module), "error")
     return outcomes.report("go")

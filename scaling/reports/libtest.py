@@ -1,11 +1,12 @@
 """`cargo test` output (libtest's text format), with or without `--no-fail-fast`.
 
-Ids name the crate and the target: `calc/src/lib.rs::tests::adds` for unit tests,
-`calc/tests/api.rs::adds` for an integration test (the crate is the one whose unit tests
-ran last, as cargo runs a package's targets together), `calc/src/lib.rs - add` for a
-doc-test (line numbers left out, so moving code does not rename tests; several examples on
-one item are numbered `#2`, `#3` in line order). Read stdout and stderr together: cargo
-names each target on stderr.
+Ids name the target: `calc/src/lib.rs::tests::adds` for unit tests (with the crate, which
+cargo names through the test binary), `tests/api.rs::adds` for an integration test (cargo
+does not say whose: the same file in two crates of a workspace counts as one target),
+`calc/src/lib.rs - add` for a doc-test (line numbers left out, so moving code does not
+rename tests; several examples on one item are numbered `#2`, `#3` in line order). An id
+never depends on which other targets ran. Read stdout and stderr together: cargo names each
+target on stderr.
 
 Every `running N tests` block must end with its `test result:` line and list as many
 results as that line counts. A block cut off before it and followed by cargo's report that
@@ -62,7 +63,6 @@ class _Reader:
         self.blocks: list[_Block] = []
         self.label = ""
         self.doc_crate = ""
-        self.package = ""
 
     @property
     def open_block(self) -> _Block | None:
@@ -79,11 +79,9 @@ class _Reader:
         if m := _RUNNING.match(line):
             self.close_cut()
             unit, path, binary = m.groups()
-            if unit:
-                self.package = _artifact(binary or path)
-            elif binary is None:  # very old cargo names only the binary
+            if binary is None:  # very old cargo names only the binary
                 path = _artifact(path)
-            self.label = f"{self.package}/{path}" if self.package else path
+            self.label = f"{_artifact(binary or path)}/{path}" if unit else path
             self.doc_crate = ""
         elif m := _DOCTESTS.match(line):
             self.close_cut()

@@ -88,3 +88,12 @@ def test_a_stream_cut_between_events_is_an_error() -> None:
 def test_output_without_events_is_an_error(text: str) -> None:
     with pytest.raises(ReportError):
         parse_report("go", text)
+
+
+def test_packages_inside_the_module_are_named_relative_to_it() -> None:
+    outcomes = parse_report("go", fixture("go/mixed.jsonl"), "example.com/calc").outcomes
+    assert outcomes["stats::TestTable/two"] == "failed"
+    assert outcomes["broken"] == "error"
+    root = '{"Action":"run","Package":"m","Test":"TestA"}\n{"Action":"pass","Package":"m"}\n'
+    assert parse_report("go", root, "m").outcomes == {".::TestA": "error"}
+    assert parse_report("go", root, "mod").outcomes == {"m::TestA": "error"}

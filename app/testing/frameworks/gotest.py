@@ -1,0 +1,155 @@
+"""`go test`: JSON events, packages for selection, shuffling by the run's seed, canaries in a
+module of their own outside the repository."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+from app.testing.framework import PreparedRun, ReportError, RunNames
+from app.testing.frameworks.sandwich import sandwich, split_parts
+from scaling.canary import CanaryIds
+from scaling.reports import ReportError as ParseError
+from scaling.reports import combine, parse_report
+from scaling.testrun import Outcome
+
+_GO_TEST = re.compile(r"(^|[\s;&|(])go\s+test(?=\s|$)")
+# `go test` flags that take their value as the next argument.
+_VALUED = frozenset(
+    {
+        "-run",
+        "-skip",
+        "-tags",
+        "-timeout",
+        "-count",
+        "-p",
+        "-parallel",
+        "-cpu",
+        "-bench",
+        "-benchtime",
+        "-coverprofile",
+        "-covermode",
+        "-coverpkg",
+        "-exec",
+        "-o",
+        "-list",
+        "-shuffle",
+        "-vet",
+        "-mod",
+        "-modfile",
+        "-ldflags",
+        "-gcflags",
+        "-asmflags",
+        "-overlay",
+        "-pkgdir",
+        "-toolexec",
+        "-cpuprofile",
+        "-memprofile",
+        "-blockprofile",
+        "-mutexprofile",
+        "-trace",
+        "-outputdir",
+        "-fuzz",
+        "-fuzztime",
+        "-fuzzminimizetime",
+    }
+)
+_CANARY = """package {package}
+
+import "testing"
+
+func {must_pass}(t *testing.T) {{}}
+
+func {must_fail}(t *testing.T) {{
+	t.Fatal("this test must fail")
+}}
+"""
+
+
+def _test_name(token: str) -> str:
+    return "Test" + token[0].upper() + token[1:]
+
+
+def _packages(selected: Sequence[str]) -> list[str]:
+    """A Go file runs as its package; a directory as the package there."""
+    packages: list[str] = []
+    for path in selected:
+        pure = PurePosixPath(path)
+        folder = pure.parent if pure.suffix == ".go" else pure
+        package = "./" + str(folder) if str(folder) != "." else "."
+        if package not in packages:
+            packages.append(package)
+    return packages
+
+
+def _select(command: str, packages: list[str]) -> str:
+    """The command with its package patterns replaced by `packages`."""
+    match = _GO_TEST.search(command)
+    if match is None or not packages:
+        return command
+    head, rest = command[: match.end()], command[match.end() :]
+    end = re.search(r"[;&|)]", rest)
+    tail = rest[end.start() :] if end else ""
+    args = shlex.split(rest[: end.start()] if end else rest)
+    kept: list[str] = []
+    takes_value = False
+    for arg in args:
+        if takes_value or arg.startswith("-"):
+            kept.append(arg)
+            takes_value = not takes_value and arg in _VALUED
+        # anything else is a package pattern, replaced by the selection
+    words = " ".join(shlex.quote(a) for a in [*kept, *packages])
+    return f"{head} {words} {tail}".rstrip()
+
+
+class GoTest:
+    """Runs `go test` with `-json` and `-shuffle` set to the run's seed."""
+
+    name = "go"
+
+    def matches(self, command: str) -> bool:
+        return bool(_GO_TEST.search(command))
+
+    def prepare(self, command: str, selected: Sequence[str], names: RunNames) -> PreparedRun:
+        module, must_pass, must_fail = names.tokens[1], names.tokens[2], names.tokens[3]
+        passing, failing = _test_name(must_pass), _test_name(must_fail)
+        canary_dir = f"{names.report_dir}/{module}"
+        report = names.report_path
+        parts = [f"{report}.{n}" for n in range(4)]
+
+        def canary(test: str, part: str) -> str:
+            return (
+                f"( cd {shlex.quote(canary_dir)} && GOFLAGS= GOWORK=off "
+                f"go test -json -count=1 -run '^{test}$' . ) > {shlex.quote(part)}"
+            )
+
+        main = _select(command, _packages(selected)) + (
+            f' -json -shuffle="$AUTOFIX_TEST_SEED" > {shlex.quote(parts[2])}'
+        )
+        first = f"go list -m 2>/dev/null | head -n 1 > {shlex.quote(parts[0])}\n" + canary(
+            passing, parts[1]
+        )
+        return PreparedRun(
+            command=sandwich(first, main, canary(failing, parts[3]), parts, report),
+            report_path=report,
+            files={
+                f"{canary_dir}/go.mod": f"module {module}\n\ngo 1.16\n",
+                f"{canary_dir}/{module}_test.go": _CANARY.format(
+                    package=module, must_pass=passing, must_fail=failing
+                ),
+            },
+            canary=CanaryIds(must_pass=f"{module}::{passing}", must_fail=f"{module}::{failing}"),
+        )
+
+    def parse(self, report: str) -> dict[str, Outcome]:
+        try:
+            module, *streams = split_parts(report, 4)
+            reports = [parse_report("go", s, root=module.strip()) for s in streams]
+        except (ValueError, ParseError) as exc:
+            raise ReportError(str(exc)) from exc
+        return dict(combine(reports).outcomes)
+
+    def tests_failed(self, exit_code: int) -> bool:
+        return exit_code == 1  # `go test`: 1 when tests failed, 2 when a build failed

@@ -1,0 +1,95 @@
+"""`node --test`: TAP reports, files as path arguments, canaries as files of their own run.
+
+Node discovers test files itself unless given some, so the canaries cannot join the
+repository's invocation; they run in their own, before and after it (`sandwich`). A file
+outside the repository shows up, on Node versions that report files as tests, as a
+top-level test named by its absolute path: that name is dropped, so the canaries' ids are
+their test names on every version.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Sequence
+
+from app.testing.framework import PreparedRun, ReportError, RunNames
+from app.testing.frameworks.sandwich import sandwich, split_parts
+from sandbox.builder import WORKSPACE
+from scaling.canary import CanaryIds
+from scaling.reports import ReportError as ParseError
+from scaling.reports import combine, parse_report
+from scaling.testrun import Outcome
+
+_NODE_TEST = re.compile(r"(^|[\s;&|(])node\s+(?:-[^\s;&|]*\s+)*--test(?=\s|$)")
+_FLAG_AT = re.compile(r"--test(?=\s|$)")
+_PASS = "import {{ test }} from 'node:test';\ntest('{name}', () => {{}});\n"
+_FAIL = (
+    "import {{ test }} from 'node:test';\nimport assert from 'node:assert';\n"
+    "test('{name}', () => {{ assert.fail('this test must fail'); }});\n"
+)
+
+
+def _reporters(command: str, part: str) -> str:
+    """`command` with its `--test` followed by the TAP reporter (options after a file would
+    be taken for files)."""
+    match = _NODE_TEST.search(command)
+    if match is None:
+        return command
+    flags = (
+        f" --test-reporter=tap --test-reporter-destination={shlex.quote(part)}"
+        " --test-reporter=spec --test-reporter-destination=stdout"
+    )
+    at = match.start() + _FLAG_AT.search(command[match.start() :]).end()  # type: ignore[union-attr]
+    return command[:at] + flags + command[at:]
+
+
+def _outside(test_id: str) -> str:
+    first, sep, rest = test_id.partition(" > ")
+    return rest if sep and first.startswith("/") else test_id
+
+
+class NodeTest:
+    """Runs `node --test` with a TAP report next to the usual spec output."""
+
+    name = "node-test"
+
+    def matches(self, command: str) -> bool:
+        return bool(_NODE_TEST.search(command))
+
+    def prepare(self, command: str, selected: Sequence[str], names: RunNames) -> PreparedRun:
+        folder, must_pass, must_fail = names.tokens[1], names.tokens[2], names.tokens[3]
+        directory = f"{names.report_dir}/{folder}"
+        pass_file, fail_file = f"{directory}/{must_pass}.mjs", f"{directory}/{must_fail}.mjs"
+        report = names.report_path
+        parts = [f"{report}.{n}" for n in range(3)]
+
+        def canary(file: str, part: str) -> str:
+            return (
+                f"node --test --test-reporter=tap --test-reporter-destination={shlex.quote(part)}"
+                f" {shlex.quote(file)}"
+            )
+
+        main = _reporters(command, parts[1]) + "".join(" " + shlex.quote(p) for p in selected)
+        return PreparedRun(
+            command=sandwich(
+                canary(pass_file, parts[0]), main, canary(fail_file, parts[2]), parts, report
+            ),
+            report_path=report,
+            files={
+                pass_file: _PASS.format(name=must_pass),
+                fail_file: _FAIL.format(name=must_fail),
+            },
+            canary=CanaryIds(must_pass=must_pass, must_fail=must_fail),
+        )
+
+    def parse(self, report: str) -> dict[str, Outcome]:
+        try:
+            reports = [parse_report("node-tap", p, WORKSPACE) for p in split_parts(report, 3)]
+        except (ValueError, ParseError) as exc:
+            raise ReportError(str(exc)) from exc
+        outcomes = combine(reports).outcomes
+        return {_outside(test): outcome for test, outcome in outcomes.items()}
+
+    def tests_failed(self, exit_code: int) -> bool:
+        return exit_code == 1

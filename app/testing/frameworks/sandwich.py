@@ -1,0 +1,41 @@
+"""A run whose canary tests go through the runner on their own, before and after the command.
+
+For runners where adding files to the repository's own invocation would change what it runs
+(an explicit file list replaces discovery; packages after flags are ignored), the must-pass
+canary runs as a separate invocation before the repository's command and the must-fail one
+after it, each writing its own part of the report. The parts are joined with the ASCII
+record separator into the one file the harness reads. The run exits with the command's
+status, or the must-fail canary's when the command passed, so an honest run that failed only
+its must-fail canary exits with the runner's "tests failed" code.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+
+SEPARATOR = "\x1e"
+
+
+def sandwich(first: str, command: str, last: str, parts: Sequence[str], report: str) -> str:
+    """The script: `first`, the command in a subshell, `last`, then the parts joined."""
+    quoted = [shlex.quote(p) for p in parts]
+    join = "; printf '\\036'; ".join(f"cat -- {p} 2>/dev/null" for p in quoted)
+    return (
+        f"{first}\n"
+        f"( {command}\n)\n"
+        "__autofix_status=$?\n"
+        f"{last}\n"
+        "__autofix_canary=$?\n"
+        f"{{ {join}; }} > {shlex.quote(report)}\n"
+        '[ "$__autofix_status" -ne 0 ] && exit "$__autofix_status"\n'
+        'exit "$__autofix_canary"'
+    )
+
+
+def split_parts(report: str, count: int) -> list[str]:
+    """The parts of a joined report; fewer or more than `count` means it was tampered with."""
+    parts = report.split(SEPARATOR)
+    if len(parts) != count:
+        raise ValueError(f"the report has {len(parts)} parts, not {count}")
+    return parts
