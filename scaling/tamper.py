@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from scaling.diff import FileDiff
 from scaling.result import BaselineRecord
+from scaling.testmarks import ecosystem_flags, removed_tests
 from scaling.testpaths import is_test_path
 from scaling.testrun import TestRun
 
@@ -112,6 +113,7 @@ def _file_flags(f: FileDiff) -> list[str]:
             flags.append(f"assertions removed: {f.path}")
         if _count(_TRIVIAL_ASSERT, f.added) > _count(_TRIVIAL_ASSERT, f.removed):
             flags.append(f"trivially true assertion added: {f.path}")
+    flags.extend(ecosystem_flags(f))
     return flags
 
 
@@ -139,6 +141,7 @@ def tamper_flags(files: list[FileDiff], baseline: BaselineRecord, run: TestRun |
     }
     added = {m.group(1) for f in files for m in map(_TEST_DEF.match, f.added) if m}
     flags.extend(f"test function removed: {name}" for name in sorted(removed - added))
+    flags.extend(removed_tests(files))
     flags.extend(forgery(baseline, run))
     if (
         baseline.parsed
