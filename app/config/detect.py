@@ -13,18 +13,34 @@ PYTHON_MARKERS = ("pytest.ini", "tox.ini", "setup.cfg", "conftest.py", "pyprojec
 TEST_DIRS = ("tests", "test", "spec", "__tests__")
 # `npm init` writes this placeholder; it is not a test suite.
 NPM_PLACEHOLDER = "no test specified"
+# A test script that is one plain call of a runner whose report autofix reads is run
+# directly (through the package manager's local binaries), so its reporter flags apply.
+DIRECT_RUNNER = re.compile(r"^(?:node(?:\s+-\S+)*\s+--test|jest|vitest|mocha)\b[^;&|<>`$()]*$")
+# Lock file -> how that package manager runs the test script, and a local binary.
+PACKAGE_MANAGERS = (
+    ("pnpm-lock.yaml", "pnpm test", "pnpm exec "),
+    ("yarn.lock", "yarn test", "yarn "),
+    ("package-lock.json", "npm test", "npx --no-install "),
+    ("npm-shrinkwrap.json", "npm test", "npx --no-install "),
+)
 
 
 def detect_test_command(files: RepoFiles) -> str | None:
-    """The first of pytest, npm, go, cargo, make that the repository looks like it uses."""
+    """The first of pytest, Node, Go, Rust, Maven, Gradle, make the repository looks like it
+    uses."""
     if _looks_like_pytest(files):
         return PYTEST
-    if _npm_has_test_script(files):
-        return "npm test"
+    script = _npm_test_script(files)
+    if script is not None:
+        return _node_command(files, script)
     if "go.mod" in files.paths:
         return "go test ./..."
     if "Cargo.toml" in files.paths:
         return "cargo test"
+    if "pom.xml" in files.paths:
+        return "mvn -B test"
+    if "build.gradle" in files.paths or "build.gradle.kts" in files.paths:
+        return "./gradlew test" if "gradlew" in files.paths else "gradle test"
     makefile = files.read("Makefile") or files.read("makefile") or ""
     if re.search(r"^test\s*:", makefile, flags=re.MULTILINE):
         return "make test"
@@ -48,13 +64,28 @@ def _is_python_test(path: str) -> bool:
     return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
 
 
-def _npm_has_test_script(files: RepoFiles) -> bool:
+def _node_command(files: RepoFiles, script: str) -> str:
+    """The package manager's `test`, or the runner itself when the script only calls it."""
+    test, local = "npm test", "npx --no-install "
+    for lock, manager_test, manager_local in PACKAGE_MANAGERS:
+        if lock in files.paths:
+            test, local = manager_test, manager_local
+            break
+    script = script.strip()
+    if not DIRECT_RUNNER.match(script):
+        return test
+    return script if script.startswith("node") else local + script
+
+
+def _npm_test_script(files: RepoFiles) -> str | None:
     text = files.read("package.json")
     if text is None:
-        return False
+        return None
     try:
         scripts = json.loads(text).get("scripts") or {}
     except (ValueError, AttributeError):
-        return False
+        return None
     script = scripts.get("test") if isinstance(scripts, dict) else None
-    return isinstance(script, str) and bool(script.strip()) and NPM_PLACEHOLDER not in script
+    if not isinstance(script, str) or not script.strip() or NPM_PLACEHOLDER in script:
+        return None
+    return script

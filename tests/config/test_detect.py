@@ -19,6 +19,10 @@ from app.config import (
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "calc"
 
 
+def npm(script: str) -> str:
+    return json.dumps({"scripts": {"test": script}})
+
+
 def files(contents: dict[str, str]) -> RepoFiles:
     return RepoFiles(frozenset(contents), contents.get)
 
@@ -29,9 +33,18 @@ def files(contents: dict[str, str]) -> RepoFiles:
         ({"pyproject.toml": "", "tests/test_a.py": "", "pkg/a.py": ""}, "python3 -m pytest -q"),
         ({"tests/test_a.py": "", "pkg/a.py": ""}, "python3 -m pytest -q"),
         ({"pytest.ini": "[pytest]\n"}, "python3 -m pytest -q"),
-        ({"package.json": json.dumps({"scripts": {"test": "jest"}})}, "npm test"),
+        ({"package.json": json.dumps({"scripts": {"test": "jest"}})}, "npx --no-install jest"),
+        ({"package.json": npm("tsc && jest"), "package-lock.json": "{}"}, "npm test"),
+        ({"package.json": npm("vitest run"), "pnpm-lock.yaml": ""}, "pnpm exec vitest run"),
+        ({"package.json": npm("mocha --recursive"), "yarn.lock": ""}, "yarn mocha --recursive"),
+        ({"package.json": npm("node --test test/")}, "node --test test/"),
+        ({"package.json": npm("jest $(cat files)")}, "npm test"),
+        ({"package.json": npm("react-scripts test"), "yarn.lock": ""}, "yarn test"),
         ({"go.mod": "module x\n", "x_test.go": ""}, "go test ./..."),
         ({"Cargo.toml": "[package]\n"}, "cargo test"),
+        ({"pom.xml": "<project/>", "src/test/java/ATest.java": ""}, "mvn -B test"),
+        ({"build.gradle.kts": "", "gradlew": ""}, "./gradlew test"),
+        ({"build.gradle": ""}, "gradle test"),
         ({"Makefile": "all:\n\ttrue\ntest: all\n\t./run\n"}, "make test"),
     ],
 )
