@@ -25,6 +25,7 @@ from app.summary import LLMSummarizer
 from app.testing import DockerSandboxes, DockerTestRunner, TestPlan
 from app.testing.protocols import SandboxOpener
 from sandbox.models import DEFAULT_MAX_PATCH_BYTES
+from sandbox.observer import SandboxObserver
 from scaling.engine import Engine
 from scaling.issue import Issue
 from scaling.protocols import EventSink, RolloutRunner
@@ -63,9 +64,14 @@ def make_model(
     return build_model(spec, anthropic_api_key=key, env=env, prices=prices)
 
 
-def make_sandboxes(job: EngineJob, client: Any, options: SetupOptions) -> DockerSandboxes:
+def make_sandboxes(
+    job: EngineJob,
+    client: Any,
+    options: SetupOptions,
+    observer: SandboxObserver | None = None,
+) -> DockerSandboxes:
     """Rollout and test sandboxes of one run, all from the job's repository and commit, their
-    environments built as `options` say."""
+    environments built as `options` say; `observer` hears every sandbox start and end."""
     config = job.config
     return DockerSandboxes(
         job.repo,
@@ -79,6 +85,7 @@ def make_sandboxes(job: EngineJob, client: Any, options: SetupOptions) -> Docker
         scope=job.scope,
         max_patch_bytes=job.max_patch_bytes,
         options=options,
+        observer=observer,
     )
 
 

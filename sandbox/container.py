@@ -21,6 +21,7 @@ from sandbox.execution import Capture, ExecHung, close_hijacked, read_frames, ru
 from sandbox.images import Environments, Prepared
 from sandbox.layer import LAYER_LABEL, LayerLimit, is_refusal
 from sandbox.models import ExecResult, SandboxSpec
+from sandbox.observer import SandboxObserver
 from sandbox.reaper import Reaper
 from sandbox.workspace import WorkspaceFiles, safe_relative
 
@@ -60,8 +61,11 @@ class DockerSandbox(WorkspaceFiles):
         client: docker.DockerClient | None = None,
         *,
         environments: Environments | None = None,
+        observer: SandboxObserver | None = None,
     ) -> None:
         self.spec = spec
+        self._observer = observer
+        self._ready_at: float | None = None
         self._client = client
         self._environments = environments or _default_environments
         self._container_id: str | None = None
@@ -111,6 +115,7 @@ class DockerSandbox(WorkspaceFiles):
     async def start(self) -> None:
         """Create and start the container and unpack the workspace into its volume."""
         global _reaped_at_start
+        asked = time.monotonic()
         if self._client is None:
             self._client = await blocking(docker_client)
         if not _reaped_at_start:
@@ -126,6 +131,9 @@ class DockerSandbox(WorkspaceFiles):
             self._environments.forget(self.spec)
             self._prepared = await self._environments.prepare(self._client, self.spec)
             await self._create_shielded(self._prepared.image_id)
+        self._ready_at = time.monotonic()
+        if self._observer is not None:
+            self._observer.started(self.spec, self._ready_at - asked)
 
     async def _create_shielded(self, image_id: str) -> None:
         # The worker thread cannot be cancelled; close() waits for it, or a container
@@ -218,6 +226,8 @@ class DockerSandbox(WorkspaceFiles):
             await asyncio.wait([self._creating])
         if self._client is not None and (self._container_id or self._volume):
             await asyncio.shield(blocking(self._remove))
+        if self._observer is not None and self._ready_at is not None:
+            self._observer.closed(self.spec, time.monotonic() - self._ready_at)
 
     def _remove(self) -> None:
         api = self.client.api

@@ -13,6 +13,7 @@ import docker
 from sandbox.container import DockerSandbox
 from sandbox.images import Environments
 from sandbox.models import SandboxSpec
+from sandbox.observer import SandboxObserver
 
 POOL_LABEL = "autofix.pool"
 
@@ -52,6 +53,7 @@ class SandboxPool:
         size: int = 4,
         environments: Environments | None = None,
         max_idle_s: float = 300.0,
+        observer: SandboxObserver | None = None,
     ) -> None:
         self.id = secrets.token_hex(6)
         self.spec = spec
@@ -63,6 +65,7 @@ class SandboxPool:
         """Sandboxes started on demand because the pool was empty."""
         self._client = client
         self._environments = environments
+        self._observer = observer
         self._ready: deque[tuple[float, DockerSandbox]] = deque()
         self._direct = 0
         self._callers_idle = asyncio.Event()
@@ -146,7 +149,9 @@ class SandboxPool:
         labels = {**self.spec.labels, POOL_LABEL: self.id}
         ttl = self.spec.ttl_s + (0 if direct else int(self.max_idle_s))
         spec = self.spec.model_copy(update={"labels": labels, "ttl_s": ttl})
-        sandbox = DockerSandbox(spec, self._client, environments=self._environments)
+        sandbox = DockerSandbox(
+            spec, self._client, environments=self._environments, observer=self._observer
+        )
         if direct:
             self._direct += 1
             self._callers_idle.clear()

@@ -10,6 +10,7 @@ from typing import Any
 from app.environment import SetupOptions
 from sandbox.container import DockerSandbox
 from sandbox.models import DEFAULT_MAX_PATCH_BYTES, Limits, SandboxSpec
+from sandbox.observer import SandboxObserver
 from sandbox.pool import SandboxPool
 from scaling.config import EngineConfig
 
@@ -34,6 +35,7 @@ class DockerSandboxes:
         scope: str | None = None,
         max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES,
         options: SetupOptions | None = None,
+        observer: SandboxObserver | None = None,
     ) -> None:
         self.repo = repo
         self.commit = commit
@@ -48,6 +50,8 @@ class DockerSandboxes:
         self.scope = scope
         self.max_patch_bytes = max_patch_bytes
         self.options = options or SetupOptions()
+        self.observer = observer
+        """Hears every sandbox's start and lifetime (the worker's metrics)."""
         self.pool: SandboxPool | None = None
         """The rollout pool of the current (or last) `pooled()` block."""
         self._pooling = False
@@ -80,7 +84,7 @@ class DockerSandboxes:
 
     def __call__(self, purpose: str, hidden: Sequence[str]) -> DockerSandbox:
         """A sandbox with `hidden` paths absent; enter it with `async with`."""
-        return DockerSandbox(self.spec(purpose, hidden), client=self.client)
+        return DockerSandbox(self.spec(purpose, hidden), client=self.client, observer=self.observer)
 
     def rollout(self, rollout_id: str) -> AbstractAsyncContextManager[DockerSandbox]:
         """A rollout's sandbox, never used before: holdout paths are never visible to an agent."""
@@ -108,7 +112,9 @@ class DockerSandboxes:
         # through its checks and tournament, which take far less than the rollouts themselves.
         idle_s = 2 * config.estimates.rollout.wall_s
         spec = self.spec("rollout", self.holdout)
-        pool = SandboxPool(spec, self.client, size=per_round, max_idle_s=idle_s)
+        pool = SandboxPool(
+            spec, self.client, size=per_round, max_idle_s=idle_s, observer=self.observer
+        )
         self.pool, self._pooling, self._unserved = pool, True, per_round * rounds
         async with pool:
             try:

@@ -1,0 +1,1 @@
+"""What operators watch: Prometheus metrics of runs, queue and sandboxes; JSON logs."""
