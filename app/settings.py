@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     could remove the other's sandboxes of the same run id."""
     work_dir: Path = Path(".autofix")
     """Where clones, trajectories and the default database live."""
+    worker_metrics: str = "127.0.0.1:9101"
+    """Where `autofix worker` serves its Prometheus metrics (HOST:PORT, or `off`); compose
+    opens it to the scraper with 0.0.0.0:9101."""
     allowed_models: Annotated[tuple[str, ...], NoDecode] = (DEFAULT_MODEL,)
     """Comma-separated model specs (base URLs included) repositories may choose in the App;
     the first is used when a repository names none. `autofix solve` does not apply it."""

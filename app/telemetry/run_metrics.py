@@ -93,11 +93,12 @@ class RunMetrics:
 
     def rollout_done(self, rollout: Rollout) -> None:
         """One rollout finished (its patch is recorded next)."""
-        self.rollouts.labels(bounded(rollout.exit_status, EXIT_STATUSES)).inc()
         self.rollout_seconds.observe(max(rollout.wall_s, 0.0))
 
     def observe(self, result: RunResult) -> None:
         """What the engine spent and decided in one run."""
+        for record in result.rollouts:
+            self.rollouts.labels(bounded(record.exit_status, EXIT_STATUSES)).inc()
         self.spend.inc(max(result.cost_usd, 0.0))
         self.tokens.labels("input").inc(max(result.input_tokens, 0))
         self.tokens.labels("output").inc(max(result.output_tokens, 0))

@@ -12,6 +12,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.exceptions import RedisError
 
 from app.queue import queue_pool
+from app.telemetry.delivery import DeliveryContext
+from app.telemetry.queue_metrics import QueueMetrics
 from app.web.access import BEARER_HINT, install_handlers
 from app.web.api import build_api
 from app.web.auth.routes import build_auth_router
@@ -41,6 +43,7 @@ def create_app(
     Without a `dashboard` every dashboard page answers 401: runs are never shown to nobody.
     """
     metrics = WebMetrics()
+    queue_metrics = QueueMetrics(metrics.registry)
     queue = queue_pool(redis_url)
 
     @contextlib.asynccontextmanager
@@ -53,6 +56,7 @@ def create_app(
     app = FastAPI(title="autofix", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.queue = queue
     install_security_headers(app)
+    app.add_middleware(DeliveryContext)
     app.include_router(build_router(webhook_secret, queue, metrics, allowed_bots))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -72,6 +76,7 @@ def create_app(
 
     @app.get("/metrics")
     async def prometheus() -> Response:
+        await queue_metrics.refresh(queue)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     if dashboard is None:

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from app.settings import Settings
 from app.store import Store, create_sql_engine
+from app.telemetry.logs import configure_logging
 from app.web.app import create_app
 from app.web.auth.config import auth_config, operator_token
 from app.web.auth.gate import Gatekeeper, SignIn
@@ -76,6 +77,7 @@ def app_from_settings(
 
 def serve_main(settings: Settings, host: str = "0.0.0.0", port: int = 8000) -> int:
     """Serve until interrupted."""
-    logging.basicConfig(level=logging.INFO)
-    uvicorn.run(app_from_settings(settings), host=host, port=port, log_level="info")
+    configure_logging(logging.INFO)
+    # log_config=None: uvicorn's loggers go through the JSON handler like everything else.
+    uvicorn.run(app_from_settings(settings), host=host, port=port, log_config=None)
     return 0

@@ -12,6 +12,7 @@ from app.config import RepoConfig
 from app.config.policy import OperatorPolicy
 from app.status.tracker import RunTracker
 from app.store.records import PullRequestLink, Run
+from app.telemetry.run_metrics import RunMetrics
 from app.worker.ports import RepoApi
 from app.worker.signals import RunSignals
 from app.worker.store_port import RunStorePort
@@ -69,6 +70,8 @@ class WorkerDeps:
     status_interval_s: float = 3.0
     policy: OperatorPolicy = field(default_factory=OperatorPolicy)
     """The operator's limits on repository config (the safe defaults unless configured)."""
+    metrics: RunMetrics = field(default_factory=RunMetrics)
+    """What finished runs add to the worker's Prometheus metrics."""
 
     @property
     def signals(self) -> RunSignals:

@@ -15,6 +15,7 @@ from app.github.git import Git
 from app.settings import Settings
 from app.status.tracker import RunTracker
 from app.store.records import Run
+from app.telemetry.run_metrics import RunMetrics
 from app.worker.adapters import run_scope
 from app.worker.ports import RepoApi
 from app.worker.store_port import RunStorePort
@@ -43,11 +44,13 @@ class EngineExecutor:
         store: RunStorePort,
         scope_prefix: str,
         docker: Any = None,
+        metrics: RunMetrics | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.scope_prefix = scope_prefix
         self.docker = docker
+        self.metrics = metrics
 
     async def execute(
         self, run: Run, config: RepoConfig, repo: RepoApi, issue: Issue, tracker: RunTracker
@@ -83,15 +86,18 @@ class EngineExecutor:
 
             async def record(rollout: Rollout) -> None:
                 # Every rollout is kept (patch included) so `/autofix pick` can publish any.
+                if self.metrics is not None:
+                    self.metrics.rollout_done(rollout)
                 await self.store.record_rollout(run.id, rollout)
 
+            observer = self.metrics.sandboxes if self.metrics is not None else None
             try:
                 return await run_engine(
                     job,
                     issue,
                     tracker,
                     model=model,
-                    sandboxes=make_sandboxes(job, self.docker, options),
+                    sandboxes=make_sandboxes(job, self.docker, options, observer),
                     on_rollout=record,
                     seeds=seeds,
                     feedback=run.feedback,

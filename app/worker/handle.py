@@ -10,6 +10,7 @@ from app.command_line import find_command
 from app.config import ConfigError
 from app.github.models import ReviewCommentInfo
 from app.status.render import render_notice
+from app.telemetry.context import bind
 from app.trigger import Trigger, notes_key, review_job_id
 from app.worker.commands import run_command
 from app.worker.deps import WorkerDeps, deps_of
@@ -25,6 +26,7 @@ async def handle_trigger(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
     """The job behind every webhook delivery; returns what it did (kept as the job result)."""
     deps = deps_of(ctx)
     trigger = Trigger.model_validate(payload)
+    bind(delivery_id=trigger.delivery)
     repo = await deps.repo_for(trigger.owner, trigger.name, trigger.installation_id)
     if not await repo.can_trigger(trigger.sender):
         if trigger.kind in ("label", "command"):

@@ -9,6 +9,9 @@ from arq.connections import ArqRedis
 from app.github.client import GitHubClients
 from app.settings import Settings
 from app.store import Store, migrate
+from app.telemetry.exporter import serve_metrics
+from app.telemetry.logs import configure_logging
+from app.telemetry.run_metrics import RunMetrics
 from app.worker.adapters import GitHubPublisher, GitHubRepos, RunReaper
 from app.worker.deps import WorkerDeps
 from app.worker.executor import EngineExecutor
@@ -17,9 +20,10 @@ from sandbox.client import docker_client
 from sandbox.reaper import Reaper
 
 
-def deps_factory(settings: Settings) -> DepsFactory:
+def deps_factory(settings: Settings, metrics: RunMetrics | None = None) -> DepsFactory:
     """The on_startup builder of the worker's collaborators."""
     scope_prefix = settings.sandbox_scope
+    metrics = metrics or RunMetrics()
 
     async def make(redis: ArqRedis) -> WorkerDeps:
         assert settings.database_url is not None
@@ -32,10 +36,11 @@ def deps_factory(settings: Settings) -> DepsFactory:
             redis=redis,
             store=store,
             repo_for=GitHubRepos(clients),
-            executor=EngineExecutor(settings, store, scope_prefix, docker=docker),
+            executor=EngineExecutor(settings, store, scope_prefix, docker=docker, metrics=metrics),
             publisher=GitHubPublisher(),
             reaper=RunReaper(Reaper(docker), scope_prefix),
             policy=settings.policy(),
+            metrics=metrics,
         )
 
     return make
@@ -43,7 +48,13 @@ def deps_factory(settings: Settings) -> DepsFactory:
 
 def worker_main(settings: Settings) -> int:
     """Run the worker until SIGINT/SIGTERM."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    worker = build_worker(settings.redis_url, deps_factory(settings))
-    worker.run()
+    configure_logging(logging.INFO)
+    metrics = RunMetrics()
+    # Each worker serves its own /metrics (Prometheus scrapes every worker; counters add up).
+    exporter = serve_metrics(metrics.registry, settings.worker_metrics)
+    try:
+        build_worker(settings.redis_url, deps_factory(settings, metrics)).run()
+    finally:
+        if exporter is not None:
+            exporter.stop()
     return 0

@@ -12,6 +12,7 @@ from app.status.outcome import explain_outcome
 from app.status.tracker import RunTracker
 from app.store.errors import InvalidTransition
 from app.store.records import Run
+from app.telemetry.context import bind
 from app.worker.deps import WorkerDeps, deps_of
 from app.worker.issue import writers_issue
 from app.worker.ports import RepoApi
@@ -24,7 +25,9 @@ log = logging.getLogger(__name__)
 async def run_issue(ctx: dict[str, Any], run_id: int) -> str:
     """Execute a queued run; a run in any other state was handled before (retry, redelivery)."""
     deps = deps_of(ctx)
+    bind(run_id=run_id)
     run = await deps.store.get_run(run_id)
+    bind(delivery_id=run.delivery_id)
     if run.status != "queued":
         return f"skipped ({run.status})"
     # The heartbeat starts before the run is `running`: the recovery sweep must never see a
@@ -34,8 +37,11 @@ async def run_issue(ctx: dict[str, Any], run_id: int) -> str:
             run = await deps.store.transition(run_id, "running")
         except InvalidTransition:
             return "skipped (raced)"
+        log.info("run started", extra={"trigger": run.trigger})
         try:
-            return await _guarded(deps, run)
+            outcome = await _guarded(deps, run)
+            log.info("run ended", extra={"outcome": outcome})
+            return outcome
         finally:
             with contextlib.suppress(Exception):
                 await deps.reaper.reap(str(run.id))
@@ -94,6 +100,7 @@ async def _execute(
             await _finish(deps, run.id, "cancelled", error=cancelled.result())
             return "cancelled"
     await deps.store.record_result(run.id, result)
+    deps.metrics.observe(result)
     tracker.spend_usd = result.cost_usd
     if result.status == "resolved" and result.winner is not None and result.patch:
         tracker.phase = "publishing"
@@ -127,3 +134,5 @@ async def _finish(
         await deps.store.transition(run_id, status, error=error, winner=winner)  # type: ignore[arg-type]
     except InvalidTransition:
         log.warning("run %s was already finished elsewhere", run_id)
+        return
+    deps.metrics.finished(status)

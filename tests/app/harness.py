@@ -23,6 +23,7 @@ from app.github.client import GitHubClients
 from app.github.settings import GitHubSettings
 from app.store import Store, migrate
 from app.store.records import Run, RunStatus
+from app.telemetry.run_metrics import RunMetrics
 from app.web.app import create_app
 from app.web.signature import sign
 from app.worker.adapters import GitHubPublisher, GitHubRepos
@@ -61,6 +62,8 @@ class AppUnderTest:
     write_interval_s: float = 0.0
     """Spacing of GitHub writes; production's 1 s only slows tests down."""
     policy: OperatorPolicy = field(default_factory=OperatorPolicy)
+    metrics: RunMetrics = field(default_factory=RunMetrics)
+    """The worker's metrics, shared by every worker the test starts."""
 
     def __post_init__(self) -> None:
         self.db_url = self.db_url or f"sqlite:///{self.work / 'autofix.db'}"
@@ -95,6 +98,7 @@ class AppUnderTest:
             reaper=self.reaper,
             status_interval_s=0.2,
             policy=self.policy,
+            metrics=self.metrics,
         )
 
     async def _close_clients(self) -> None:

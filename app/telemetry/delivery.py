@@ -1,0 +1,31 @@
+"""Tags the log lines of each webhook request with its `X-GitHub-Delivery` id."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from app.telemetry.context import bind
+
+Scope = dict[str, Any]
+_SAFE = re.compile(r"[^A-Za-z0-9-]")
+
+
+def delivery_id(raw: bytes) -> str:
+    """The header as a log field: GitHub's ids are UUIDs; anything else is cut down to size."""
+    return _SAFE.sub("", raw.decode("latin-1"))[:64] or "invalid"
+
+
+class DeliveryContext:
+    """ASGI middleware: each request runs in its own task, so the tag ends with the request."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            for name, value in scope.get("headers", ()):
+                if name == b"x-github-delivery":
+                    bind(delivery_id=delivery_id(value))
+                    break
+        await self.app(scope, receive, send)

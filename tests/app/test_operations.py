@@ -1,0 +1,55 @@
+"""What operators see of a run: the worker's metrics, the service's /metrics, JSON log lines."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import httpx
+
+from app.telemetry.logs import JsonFormatter
+from tests.app.harness import AppUnderTest
+
+
+def sample(app: AppUnderTest, name: str, **labels: str) -> float:
+    return app.metrics.registry.get_sample_value(name, labels) or 0.0
+
+
+async def test_a_run_shows_in_metrics_and_every_log_line_names_it(app: AppUnderTest) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    worker_log = logging.getLogger("app.worker")
+    worker_log.addHandler(handler)
+    worker_log.setLevel(logging.INFO)
+    number = app.github.add_issue("octo", "calc", "add() subtracts")
+    delivery = "5f8e1c3a-0000-4000-8000-00000000beef"
+    try:
+        assert (
+            await app.deliver("issues", app.payloads.labeled(number), delivery)
+        ).status_code == 202
+        transport = httpx.ASGITransport(app=app.web)
+        async with httpx.AsyncClient(transport=transport, base_url="http://autofix") as client:
+            queued = (await client.get("/metrics")).text
+            await app.work_off()
+            drained = (await client.get("/metrics")).text
+    finally:
+        worker_log.removeHandler(handler)
+
+    assert "autofix_queue_jobs 1.0" in queued
+    assert "autofix_queue_jobs 0.0" in drained
+    assert "octo" not in queued + drained and "calc" not in queued + drained
+
+    assert sample(app, "autofix_runs_total", status="resolved") == 1
+    assert sample(app, "autofix_rollouts_total", exit_status="submitted") == 3
+    assert sample(app, "autofix_gates_total", verdict="passed") >= 1
+    assert sample(app, "autofix_spend_usd_total") > 0
+
+    run = await app.store.latest_run("octo/calc", number)
+    assert run is not None
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    run_lines = [line for line in lines if line["logger"] == "app.worker.run_job"]
+    assert {line["message"] for line in run_lines} >= {"run started", "run ended"}
+    for line in run_lines:
+        assert line["run_id"] == str(run.id) and line["delivery_id"] == delivery
