@@ -73,7 +73,8 @@ def docker_app(
 ) -> AppUnderTest:
     """An App whose worker runs the real engine in sandboxes scoped by `prefix`."""
     app = AppUnderTest(github, redis_url, work, key_pem, db_url=db_url)
-    app.executor = EngineExecutor(worker_settings(anthropic, work / "worker"), app.store, prefix)
+    settings = worker_settings(anthropic, work / "worker")
+    app.executor = EngineExecutor(settings, app.store, prefix, metrics=app.metrics)
     app.reaper = RunReaper(Reaper(docker_client()), prefix)
     return app
 

@@ -92,6 +92,16 @@ async def test_label_to_pr_then_review_refines_the_same_pr(
     assert any(r.forced_tool == "vote" for r in anthropic.requests), "a vote decided the match"
     assert await wait_for_containers(prefix, present=False, deadline_s=30) == []
     assert run.pr_number == pulls[0]["number"]
+    # The worker's metrics saw real sandboxes start and end, and timed every rollout.
+    registry = app.metrics.registry
+    for purpose in ("rollout", "baseline", "candidate", "holdout"):
+        started = registry.get_sample_value(
+            "autofix_sandbox_start_seconds_count", {"purpose": purpose}
+        )
+        assert started, purpose
+    assert registry.get_sample_value("autofix_sandbox_run_seconds_count", {"purpose": "rollout"})
+    assert registry.get_sample_value("autofix_rollout_seconds_count")
+    assert registry.get_sample_value("autofix_runs_total", {"status": "resolved"}) == 1
 
     pr = pulls[0]
     await app.deliver(
