@@ -63,6 +63,8 @@ class Environments:
     def __init__(self, max_snapshots: int = 8, lock_dir: Path | None = None) -> None:
         self.setup_runs = 0
         """How many times setup commands actually ran (cache misses), for tests and benchmarks."""
+        self.layer_builds = 0
+        """How many toolchain and Dockerfile images were actually built (cache misses)."""
         self._max_snapshots = max_snapshots
         self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
         self._prepared: dict[str, tuple[Prepared, float]] = {}
@@ -155,6 +157,7 @@ class Environments:
                 found = await blocking(self._existing, client, ref, key)
                 if found:
                     return found
+                self.layer_builds += 1
                 return await blocking(build)
 
     async def _toolchains(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.polyglot import POLYGLOT_IMAGE, ensure_polyglot_image
 from tests.services import (
     PostgresServer,
     RedisServer,
@@ -25,6 +26,7 @@ from tests.services import (
 _MARKS = {
     "redis": {"redis_server", "redis_url", "fresh_redis_url"},
     "postgres": {"postgres_server", "postgres_url"},
+    "polyglot": {"polyglot_image"},
 }
 
 
@@ -97,3 +99,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
     finally:
         server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def polyglot_image() -> str:
+    """The sandbox image with node, go, rust and java; built here when missing (a few
+    minutes, once), and the test skipped, saying why, only when it cannot be built."""
+    problem = ensure_polyglot_image()
+    if problem is not None:
+        pytest.skip(problem)
+    return POLYGLOT_IMAGE

@@ -4,6 +4,9 @@
 AUTOFIX_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export UV_PYTHON_DOWNLOADS="${UV_PYTHON_DOWNLOADS:-never}"
 SANDBOX_IMAGE="${AUTOFIX_SANDBOX_IMAGE:-autofix-sandbox:bookworm}"
+# The image with every toolchain, for tests of Go, Node, Rust and Java repositories.
+POLYGLOT_IMAGE="autofix-sandbox:polyglot"
+POLYGLOT_TOOLCHAINS="node,go,rust,java"
 
 die() { echo "error: $*" >&2; exit 2; }
 
@@ -29,4 +32,10 @@ ensure_docker() {
 
 ensure_base_image() {
   "$AUTOFIX_ROOT/deploy/sandbox/build-base.sh" "$SANDBOX_IMAGE"
+}
+
+# Not fatal: without it the tests that need it are skipped, each saying why.
+ensure_polyglot_image() {
+  "$AUTOFIX_ROOT/deploy/sandbox/build-base.sh" "$POLYGLOT_IMAGE" --toolchains "$POLYGLOT_TOOLCHAINS" \
+    || echo "warning: could not build $POLYGLOT_IMAGE (see above); tests that need it will be skipped" >&2
 }
