@@ -130,6 +130,7 @@ def make_engine(
         TestPlan(
             command=config.test_command,
             holdout=config.tests.holdout,
+            holdout_command=config.tests.holdout_command,
             protected=config.protected_paths,
             timeout_s=float(config.tests.timeout_s),
         ),

@@ -6,22 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from scaling.diff import FileDiff, normalized_key, parse_diff
-from scaling.result import GateResult, HoldoutResult
+from scaling.result import GateResult
 from scaling.rollout import Rollout
 from scaling.summary import RolloutSummary
 from scaling.tiebreak import Entry
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Candidate:
-    """One distinct patch, the rollouts that produced it, and what the gates made of it."""
+    """One distinct patch and the rollouts that produced it; what the checks made of it are
+    records the run state holds (`RunState.gates`, `RunState.holdouts`)."""
 
     key: str
     rollouts: list[Rollout]
-    files: list[FileDiff]
-    gate: GateResult | None = None
-    holdout: HoldoutResult | None = None
-    summary: RolloutSummary | None = field(default=None, repr=False)
+    files: list[FileDiff] = field(repr=False)
 
     @property
     def id(self) -> str:
@@ -35,12 +33,12 @@ class Candidate:
     def patch(self) -> str:
         return self.rollouts[0].patch
 
-    def entry(self) -> Entry:
-        gate = self.gate
+    def entry(self, gate: GateResult | None, summary: RolloutSummary | None) -> Entry:
+        """This candidate as the tournament and its tie-breaks see it."""
         first = self.rollouts[0]
         return Entry(
             id=self.id,
-            summary=self.summary or RolloutSummary(rollout_id=self.id, approach=""),
+            summary=summary or RolloutSummary(rollout_id=self.id, approach=""),
             reproduced=gate.reproduced if gate else None,
             failing=gate.failing if gate else 0,
             diff_lines=gate.diff_lines if gate else sum(len(f.added) for f in self.files),

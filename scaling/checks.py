@@ -1,22 +1,22 @@
-"""Runs the test-based checks through the TestRunner: baseline, gates, holdout."""
+"""Runs the test-based checks through the TestRunner: the baseline and the gates."""
 
 from __future__ import annotations
 
 import asyncio
 
-from scaling.baseline import FAILING, classify_baseline
+from scaling.baseline import classify_baseline
 from scaling.candidates import Candidate
 from scaling.diff import changed_test_files
-from scaling.events import BaselineDone, GateDecided, HoldoutDecided
+from scaling.events import BaselineDone, GateDecided
 from scaling.gate import decide_gate, reproduction_verdict
 from scaling.protocols import TestRunner
-from scaling.result import BaselineRecord, GateResult, HoldoutResult
+from scaling.result import BaselineRecord, GateResult
 from scaling.state import RunState
 from scaling.tamper import tamper_flags
 
 
 class Checks:
-    """Baseline once per run, a gate per distinct patch, holdout on selected candidates."""
+    """Baseline once per run, a gate per distinct patch."""
 
     def __init__(self, tests: TestRunner, state: RunState, baseline_runs: int) -> None:
         self.tests = tests
@@ -53,7 +53,7 @@ class Checks:
         else:
             result = await self._gate(candidate, baseline)
             self._gates[candidate.key] = result
-        candidate.gate = result
+        self.state.gates[candidate.id] = result
         self.state.emit(
             GateDecided(
                 rollout_id=candidate.id,
@@ -90,20 +90,4 @@ class Checks:
                 )
             verdict = reproduction_verdict(test_files, run, again)
             result = result.model_copy(update={"reproduced": verdict})
-        return result
-
-    async def holdout(self, candidate: Candidate) -> HoldoutResult:
-        """Passes when the holdout run exits 0 with no failing test."""
-        try:
-            run = await self.tests.holdout(candidate.patch)
-            failures = tuple(sorted(t for t, o in run.outcomes.items() if o in FAILING))
-            passed = run.exit_code == 0 and not failures and not run.timed_out
-            result = HoldoutResult(
-                rollout_id=candidate.id, passed=passed, failures=failures, exit_code=run.exit_code
-            )
-        except Exception as exc:  # cannot check it, so it cannot win
-            result = HoldoutResult(rollout_id=candidate.id, passed=False, failures=(str(exc),))
-        candidate.holdout = result
-        self.state.holdouts.append(result)
-        self.state.emit(HoldoutDecided(rollout_id=candidate.id, passed=result.passed))
         return result

@@ -12,9 +12,11 @@ from scaling.config import EngineConfig
 from scaling.cross import CrossChecks
 from scaling.events import RunFinished
 from scaling.generation import Generation
+from scaling.holdout import HoldoutChecks
 from scaling.issue import Issue
 from scaling.ledger import Ledger
 from scaling.protocols import EventSink, Judge, RolloutRunner, Summarizer, TestRunner
+from scaling.refine import distill
 from scaling.report import build_result, status_of
 from scaling.result import BaselineRecord, RunResult
 from scaling.rollout import Rollout, RolloutRequest
@@ -22,9 +24,6 @@ from scaling.rtv import Purpose, Ranking, Tournament
 from scaling.state import RunState
 from scaling.summary import RolloutSummary
 from scaling.tiebreak import Entry
-
-# Ranks patchless rollouts below every candidate with a patch when refinement ties.
-_NO_PATCH_FAILING = 10**9
 
 
 class Engine:
@@ -99,6 +98,7 @@ class _Run:
         self.seeds = seeds
         self.generation = Generation(engine.config, runner, engine.summarizer, state)
         self.checks = Checks(engine.tests, state, engine.config.baseline_runs)
+        self.holdout = HoldoutChecks(engine.tests, state)
         self.cross = CrossChecks(engine.tests, state, engine.config.estimates.tests)
 
     async def go(self) -> None:
@@ -107,6 +107,7 @@ class _Run:
         count = 1 if config.strategy == "single" else config.rollouts
         prior = self.seeds
         baseline_task = asyncio.create_task(self.checks.baseline())
+        holdout_task = asyncio.create_task(self.holdout.learn())
         baseline: BaselineRecord | None = None
         for round in range(rounds):
             if round > 0:
@@ -120,12 +121,16 @@ class _Run:
                     baseline = await baseline_task
                 except Exception as exc:  # without a baseline nothing can be gated
                     self.state.error = f"the baseline test run failed: {exc}"
+                    holdout_task.cancel()
+                    return
+                try:
+                    await holdout_task
+                except Exception as exc:  # a holdout that checks nothing can pass nothing
+                    self.state.error = f"the holdout cannot be checked: {exc}"
                     return
             if rollouts is None:
                 return
             candidates = dedupe(rollouts)
-            for c in candidates:
-                c.summary = self.state.summaries.get(c.id)
             self.state.candidates.extend(candidates)
             await asyncio.gather(*(self.checks.gate(c, baseline) for c in candidates))
             if await self._select(candidates, round):
@@ -138,11 +143,13 @@ class _Run:
 
     async def _select(self, candidates: list[Candidate], round: int) -> bool:
         """Holdout-check gate-passers in selection order; True once one passes."""
-        passers = [c for c in candidates if c.gate is not None and c.gate.passed]
+        gates = self.state.gates
+        passers = [c for c in candidates if c.id in gates and gates[c.id].passed]
         if not passers:
             return False
         if self.config.strategy == "rtv" and len(passers) > 1:
-            ranking = await self._rank([c.entry() for c in passers], round, "select")
+            entries = [self.state.entry(c) for c in passers]
+            ranking = await self._rank(entries, round, "select")
             by_id = {c.id: c for c in passers}
             passers = [by_id[i] for i in ranking.order]
         self.state.orders.append(tuple(c.id for c in passers))
@@ -154,7 +161,7 @@ class _Run:
             if why is not None:
                 self.state.skip(f"holdout of {candidate.id}", why)
                 return False
-            if (await self.checks.holdout(candidate)).passed:
+            if (await self.holdout.check(candidate)).passed:
                 self.state.winner = candidate
                 return True
         return False
@@ -162,29 +169,11 @@ class _Run:
     async def _distill(
         self, rollouts: list[Rollout], candidates: list[Candidate], round: int
     ) -> tuple[RolloutSummary, ...]:
-        """The K summaries the next round is conditioned on, picked by a tournament."""
-        why = self.generation.affordable()
-        if why is not None:
+        if self.generation.affordable() is not None:
             return ()  # the next round cannot start; it records the skip itself
-        entries = [c.entry() for c in candidates if c.summary is not None]
-        grouped = {r.rollout_id for c in candidates for r in c.rollouts}
-        entries += [
-            Entry(
-                id=r.rollout_id,
-                summary=self.state.summaries[r.rollout_id],
-                failing=_NO_PATCH_FAILING,
-                seq=(r.round, r.index),
-            )
-            for r in sorted(rollouts, key=lambda r: r.index)
-            if r.rollout_id not in grouped and r.rollout_id in self.state.summaries
-        ]
-        k = self.config.refine_with
-        if len(entries) > k:
-            order = (await self._rank(entries, round, "refine")).order
-        else:
-            order = [e.id for e in sorted(entries, key=Entry.key)]
-        by_id = {e.id: e.summary for e in entries}
-        return tuple(by_id[i] for i in order[:k])
+        return await distill(
+            self.state, rollouts, candidates, round, self.config.refine_with, self._rank
+        )
 
     async def _rank(self, entries: list[Entry], round: int, purpose: Purpose) -> Ranking:
         config = self.config

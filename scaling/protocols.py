@@ -54,6 +54,11 @@ class TestRunner(Protocol):
         """Only the patch's changes to `test_files` applied to unpatched code; those tests run."""
         ...
 
+    async def holdout_baseline(self) -> TestRun | None:
+        """The holdout on unpatched code, reporting only tests in the holdout paths; None when
+        no holdout is configured."""
+        ...
+
     async def holdout(self, patch: str) -> TestRun:
         """Patch applied with the holdout paths present; the holdout tests run."""
         ...

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from scaling.candidates import Candidate
 from scaling.diff import sha256
 from scaling.events import RunStatus
 from scaling.result import (
     CandidateRecord,
     GateResult,
     GateStatus,
+    HoldoutResult,
     HoldoutStatus,
     RolloutRecord,
     RunResult,
@@ -25,10 +25,36 @@ def gate_status(gate: GateResult | None) -> GateStatus:
     return "passed" if gate.passed else "failed"
 
 
-def holdout_status(candidate: Candidate | None) -> HoldoutStatus:
-    if candidate is None or candidate.holdout is None:
+def holdout_status(holdout: HoldoutResult | None) -> HoldoutStatus:
+    if holdout is None:
         return "not_run"
-    return "passed" if candidate.holdout.passed else "failed"
+    return "passed" if holdout.passed else "failed"
+
+
+def unresolved_reason(state: RunState) -> str | None:
+    """Why a run proposes no patch, in words a maintainer can act on; None once resolved."""
+    if state.winner is not None:
+        return None
+    if state.error is not None:
+        return state.error
+    first_skip = state.skipped[0] if state.skipped else None
+    spent = f"; the budget stopped {first_skip.what} ({first_skip.why})" if first_skip else ""
+    if not state.candidates:
+        return "no rollout produced a patch" + spent
+    gates = [state.gates[c.id] for c in state.candidates if c.id in state.gates]
+    flagged = sum(1 for g in gates if g.tamper)
+    if not any(g.passed for g in gates):
+        if gates and flagged == len(gates):
+            return "every candidate was flagged for tampering with tests or the test runner"
+        tampering = f" ({flagged} flagged for tampering)" if flagged else ""
+        return f"no candidate passed its test gate{tampering}" + spent
+    if state.holdouts:
+        first = state.holdouts[0]
+        return (
+            "every candidate that passed its gate and was checked failed the holdout tests "
+            f"(first: {first.rollout_id}: {first.reason or 'failed'})" + spent
+        )
+    return "no candidate that passed its gate could be checked against the holdout" + spent
 
 
 def status_of(state: RunState) -> RunStatus:
@@ -41,6 +67,7 @@ def status_of(state: RunState) -> RunStatus:
 
 def build_result(state: RunState, strategy: str, wall_s: float) -> RunResult:
     by_rollout = {r.rollout_id: c for c in state.candidates for r in c.rollouts}
+    holdouts = {h.rollout_id: h for h in state.holdouts}
     rollouts = sorted(state.rollouts, key=lambda r: (r.round, r.index))
     winner = state.winner
     return RunResult(
@@ -52,8 +79,10 @@ def build_result(state: RunState, strategy: str, wall_s: float) -> RunResult:
                 round=r.round,
                 index=r.index,
                 exit_status=r.exit_status,
-                gate=gate_status(c.gate if (c := by_rollout.get(r.rollout_id)) else None),
-                holdout=holdout_status(by_rollout.get(r.rollout_id)),
+                gate=gate_status(
+                    state.gates.get(c.id) if (c := by_rollout.get(r.rollout_id)) else None
+                ),
+                holdout=holdout_status(holdouts.get(c.id) if c else None),
                 patch_sha256=sha256(r.patch),
                 candidate=c.id if c else None,
                 steps=r.steps,
@@ -78,12 +107,12 @@ def build_result(state: RunState, strategy: str, wall_s: float) -> RunResult:
                 rollout_ids=tuple(r.rollout_id for r in c.rollouts),
                 count=len(c.rollouts),
                 patch_sha256=sha256(c.patch),
-                gate=gate_status(c.gate),
-                holdout=holdout_status(c),
+                gate=gate_status(state.gates.get(c.id)),
+                holdout=holdout_status(holdouts.get(c.id)),
             )
             for c in state.candidates
         ),
-        gates=tuple(c.gate for c in state.candidates if c.gate is not None),
+        gates=tuple(state.gates[c.id] for c in state.candidates if c.id in state.gates),
         holdouts=tuple(state.holdouts),
         cross_checks=tuple(state.cross_checks),
         matches=tuple(state.matches),
@@ -95,4 +124,5 @@ def build_result(state: RunState, strategy: str, wall_s: float) -> RunResult:
         patch=winner.patch if winner else "",
         summary=state.summaries.get(winner.id) if winner else None,
         error=state.error,
+        reason=unresolved_reason(state),
     )

@@ -53,8 +53,11 @@ class HoldoutResult(_Record):
 
     rollout_id: str
     passed: bool
+    # Holdout tests that failed or were missing, and any other test that failed.
     failures: tuple[str, ...] = ()
     exit_code: int = 0
+    # Why it did not pass, in words ("" when it passed).
+    reason: str = ""
 
 
 class CrossCheckResult(_Record):
@@ -164,5 +167,7 @@ class RunResult(_Record):
     patch: str = ""
     summary: RolloutSummary | None = None
     error: str | None = None
+    # Why the run proposes no patch (None when resolved): what a maintainer can act on.
+    reason: str | None = None
     # The commit every sandbox started from; set by the caller, which knows the checkout.
     base_commit: str | None = None

@@ -11,12 +11,14 @@ from scaling.protocols import EventSink
 from scaling.result import (
     BaselineRecord,
     CrossCheckResult,
+    GateResult,
     HoldoutResult,
     MatchRecord,
     SkipRecord,
 )
 from scaling.rollout import Rollout, Usage
 from scaling.summary import RolloutSummary
+from scaling.tiebreak import Entry
 
 
 @dataclass
@@ -28,6 +30,8 @@ class RunState:
     rollouts: list[Rollout] = field(default_factory=list)
     summaries: dict[str, RolloutSummary] = field(default_factory=dict)
     candidates: list[Candidate] = field(default_factory=list)
+    # Gate results by candidate id, and holdout results in the order they were decided.
+    gates: dict[str, GateResult] = field(default_factory=dict)
     holdouts: list[HoldoutResult] = field(default_factory=list)
     cross_checks: list[CrossCheckResult] = field(default_factory=list)
     matches: list[MatchRecord] = field(default_factory=list)
@@ -42,6 +46,13 @@ class RunState:
 
     def emit(self, event: Event) -> None:
         self.sink.emit(event)
+
+    def holdout_of(self, candidate_id: str) -> HoldoutResult | None:
+        return next((h for h in self.holdouts if h.rollout_id == candidate_id), None)
+
+    def entry(self, candidate: Candidate) -> Entry:
+        """A candidate as the tournament sees it: its summary and its gate's evidence."""
+        return candidate.entry(self.gates.get(candidate.id), self.summaries.get(candidate.id))
 
     def skip(self, what: str, why: str) -> None:
         self.skipped.append(SkipRecord(what=what, why=why))

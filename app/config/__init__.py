@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.config.detect import detect_protected, detect_test_command
 from app.config.errors import ConfigError
+from app.config.holdout_check import holdout_warnings
 from app.config.loader import CONFIG_PATH, load_repo_config, parse_repo_config, resolve_defaults
 from app.config.repo_files import NotAGitRepository, RepoFiles
 from app.config.schema import (
@@ -30,6 +31,7 @@ __all__ = [
     "TestsConfig",
     "detect_protected",
     "detect_test_command",
+    "holdout_warnings",
     "load_repo_config",
     "parse_repo_config",
     "resolve_defaults",

@@ -81,6 +81,12 @@ class TestsConfig(_Section):
         default=(),
         description="Paths hidden from rollouts and run only to check a selected winner.",
     )
+    holdout_command: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Command that runs the holdout tests, as written, when `command` with the "
+        "holdout paths appended cannot (for example because it deselects them).",
+    )
     protected: tuple[str, ...] | None = Field(
         default=None,
         description="Maintainers' test paths, reset to base before gating; detected when absent.",

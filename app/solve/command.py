@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.console import Console
 
-from app.config import ConfigError
+from app.config import CONFIG_PATH, ConfigError, holdout_warnings
 from app.engine import EngineJob, make_model, make_sandboxes, run_engine
 from app.environment import setup_options
 from app.llm.base import ClosableModel, ModelConfigError
@@ -35,6 +35,8 @@ def solve_main(args: argparse.Namespace, settings: Settings, console: Console | 
     except (BadInput, ModelConfigError) as exc:
         print(f"autofix solve: {exc}", file=sys.stderr)
         return 2
+    for warning in holdout_warnings(job.config.tests, args.config or CONFIG_PATH):
+        print(f"autofix solve: warning: {warning}", file=sys.stderr)
     try:
         result = asyncio.run(_solve(job, issue, model, console, settings))
     except BadInput as exc:
@@ -42,6 +44,8 @@ def solve_main(args: argparse.Namespace, settings: Settings, console: Console | 
         return 2
     write_outputs(job.out, result)
     winner = f" (winner {result.winner.rollout_id})" if result.winner else ""
+    if result.reason:
+        winner = f" ({result.reason})"
     console.print(
         f"autofix solve: {result.status}{winner}; wrote {job.out}/result.json, patch.diff, "
         f"summary.md; ${result.cost_usd:.4f}, {result.wall_s:.0f}s",

@@ -16,6 +16,7 @@ from app.testing.patches import added_test_files, restrict_patch
 from app.testing.protocols import RunSandbox, SandboxOpener
 from sandbox.builder import WORKSPACE
 from scaling.canary import judge_canaries
+from scaling.holdout import in_paths
 from scaling.testrun import TestRun
 
 _NOT_BASE = "the patch does not apply to the base commit"
@@ -32,6 +33,11 @@ class TestPlan(BaseModel):
     holdout: tuple[str, ...] = Field(default=(), description="Hidden except for holdout runs.")
     protected: tuple[str, ...] = Field(default=(), description="Reset to base before gating.")
     timeout_s: float = Field(default=900.0, gt=0, description="Seconds one run may take.")
+    holdout_command: str | None = Field(
+        default=None,
+        description="Runs the holdout tests, as written, when `command` with the holdout paths "
+        "appended cannot (e.g. it deselects them).",
+    )
 
 
 class DockerTestRunner:
@@ -75,6 +81,16 @@ class DockerTestRunner:
                 return failed
             return await self._run(sb, test_files, seed)
 
+    async def holdout_baseline(self) -> TestRun | None:
+        """The holdout on the unpatched code, reporting only the tests in the holdout paths."""
+        if not self.plan.holdout:
+            return None
+        seed = self._next_seed()
+        async with self.sandboxes("holdout-baseline", ()) as sb:
+            run = await self._holdout_run(sb, seed)
+        kept = {t: o for t, o in run.outcomes.items() if in_paths(t, self.plan.holdout)}
+        return run.model_copy(update={"outcomes": kept})
+
     async def holdout(self, patch: str) -> TestRun:
         if not self.plan.holdout:
             return TestRun(exit_code=0, parsed=True, output_tail="no holdout paths configured")
@@ -85,7 +101,13 @@ class DockerTestRunner:
                 return failed
             if self.plan.protected:
                 await sb.reset_paths(self.plan.protected)
+            return await self._holdout_run(sb, seed)
+
+    async def _holdout_run(self, sb: RunSandbox, seed: int) -> TestRun:
+        command = self.plan.holdout_command
+        if command is None:
             return await self._run(sb, self.plan.holdout, seed)
+        return await self._run(sb, (), seed, command=command, near=self.plan.holdout)
 
     async def cross(self, patch: str, tests_patch: str, test_files: Sequence[str]) -> TestRun:
         """Set up as for a gate, add another candidate's changes to `test_files`, run those."""
@@ -134,12 +156,21 @@ class DockerTestRunner:
             return str(pure.parent if pure.suffix else pure).removeprefix(".")
         return ""
 
-    async def _run(self, sb: RunSandbox, paths: Sequence[str], seed: int) -> TestRun:
-        command = self.plan.command
+    async def _run(
+        self,
+        sb: RunSandbox,
+        paths: Sequence[str],
+        seed: int,
+        *,
+        command: str | None = None,
+        near: Sequence[str] = (),
+    ) -> TestRun:
+        """Run `command` (the test command) on `paths`; canaries go near `near` or `paths`."""
+        command = command or self.plan.command
         framework = framework_for(command)
         prepared = None
         if framework is not None:
-            names = RunNames.fresh(WORKSPACE, near=self._near(paths))
+            names = RunNames.fresh(WORKSPACE, near=self._near([*near, *paths]))
             prepared = framework.prepare(command, paths, names)
         script = run_script(plain_command(command, paths), seed, prepared)
         started = time.monotonic()

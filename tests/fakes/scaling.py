@@ -200,6 +200,8 @@ class FakeTestRunner:
     # (patch, tests_patch, test_files) of every cross-check, in call order.
     cross_calls: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
     baseline_error: Exception | None = None
+    # The holdout on unpatched code; None: no holdout configured (any exit-0 run passes).
+    holdout_base: TestRun | None = None
     _baseline_runs: int = 0
 
     async def baseline(self) -> TestRun:
@@ -217,6 +219,10 @@ class FakeTestRunner:
     async def reproduction(self, patch: str, test_files: Sequence[str]) -> TestRun:
         self.calls.append(("reproduction", patch))
         return self.reproductions.get(patch, self.baselines[0])
+
+    async def holdout_baseline(self) -> TestRun | None:
+        self.calls.append(("holdout_baseline", ""))
+        return self.holdout_base
 
     async def holdout(self, patch: str) -> TestRun:
         self.calls.append(("holdout", patch))
