@@ -67,6 +67,10 @@ class Engine:
         return result
 
 
+class _NotReady(Exception):
+    """The checks cannot run, so nothing can be gated or win; the message says why."""
+
+
 class _WithFeedback:
     """Hands the maintainer's feedback to every rollout request."""
 
@@ -106,8 +110,7 @@ class _Run:
         rounds = config.rounds if config.strategy == "rtv" else 1
         count = 1 if config.strategy == "single" else config.rollouts
         prior = self.seeds
-        baseline_task = asyncio.create_task(self.checks.baseline())
-        holdout_task = asyncio.create_task(self.holdout.learn())
+        baseline_task = asyncio.create_task(self._prepare_checks())
         baseline: BaselineRecord | None = None
         for round in range(rounds):
             if round > 0:
@@ -119,14 +122,8 @@ class _Run:
             if baseline is None:
                 try:
                     baseline = await baseline_task
-                except Exception as exc:  # without a baseline nothing can be gated
-                    self.state.error = f"the baseline test run failed: {exc}"
-                    holdout_task.cancel()
-                    return
-                try:
-                    await holdout_task
-                except Exception as exc:  # a holdout that checks nothing can pass nothing
-                    self.state.error = f"the holdout cannot be checked: {exc}"
+                except _NotReady as exc:
+                    self.state.error = str(exc)
                     return
             if rollouts is None:
                 return
@@ -140,6 +137,19 @@ class _Run:
         if self.state.rollouts and all(r.exit_status == "error" for r in self.state.rollouts):
             first = self.state.rollouts[0].error
             self.state.error = f"every rollout failed (first error: {first})"
+
+    async def _prepare_checks(self) -> BaselineRecord:
+        """The baseline, then the holdout's tests; both run on the unpatched code while the
+        first round's rollouts work (in this order, so each run's seed is reproducible)."""
+        try:
+            baseline = await self.checks.baseline()
+        except Exception as exc:  # without a baseline nothing can be gated
+            raise _NotReady(f"the baseline test run failed: {exc}") from exc
+        try:
+            await self.holdout.learn()
+        except Exception as exc:  # a holdout that checks nothing can pass nothing
+            raise _NotReady(f"the holdout cannot be checked: {exc}") from exc
+        return baseline
 
     async def _select(self, candidates: list[Candidate], round: int) -> bool:
         """Holdout-check gate-passers in selection order; True once one passes."""
