@@ -73,3 +73,20 @@ def test_setup_gets_a_network_with_internet_and_none_of_the_services() -> None:
         joined = services[store]["networks"]
         assert joined and all(networks[n].get("internal") for n in joined), store
         assert "ports" not in services[store], f"{store} is not published on the host"
+
+
+def test_prometheus_scrapes_what_compose_runs() -> None:
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
+    services = compose["services"]
+    worker_metrics = services["worker"]["environment"]["AUTOFIX_WORKER_METRICS"]
+    assert worker_metrics.startswith("0.0.0.0:")  # reachable by the scraper inside compose
+    assert "ports" not in services["worker"]  # but never published on the host
+    scrape = yaml.safe_load((ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text())
+    targets = {
+        job["job_name"]: job["static_configs"][0]["targets"] for job in scrape["scrape_configs"]
+    }
+    assert targets["autofix-worker"] == [f"worker:{worker_metrics.rsplit(':', 1)[1]}"]
+    serve_port = services["serve"]["command"][-1]
+    assert targets["autofix-serve"] == [f"serve:{serve_port}"]
+    for name in ("prometheus", "grafana"):
+        assert services[name]["profiles"] == ["monitoring"]
