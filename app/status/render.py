@@ -51,7 +51,9 @@ def winning_candidate(result: RunResult) -> CandidateRecord | None:
     return None
 
 
-def render_pr_body(issue: int, result: RunResult, marker: str = "") -> str:
+def render_pr_body(
+    issue: int, result: RunResult, marker: str = "", run_url: str | None = None
+) -> str:
     """The PR description: the winner's summary, test evidence, selection, cost, `Closes #N`."""
     winner = result.winner.rollout_id if result.winner else None
     gate = next((g for g in result.gates if g.rollout_id == winner), None)
@@ -67,6 +69,7 @@ def render_pr_body(issue: int, result: RunResult, marker: str = "") -> str:
         marker=marker,
         cell=cell,
         winner=winner,
+        run_url=run_url,
         cross=cross_sentence(result),
         outcome=cross_outcome,
     )

@@ -53,6 +53,8 @@ class RunTracker:
     finished: RunFinished | None = None
     spend_usd: float = 0.0
     pr_url: str | None = None
+    run_url: str | None = None
+    """The run's page on the dashboard, when the deployment has a public address."""
     outcome: str = ""
     advice: list[str] = field(default_factory=list)
     version: int = 0

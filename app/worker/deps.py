@@ -10,6 +10,7 @@ from arq.connections import ArqRedis
 
 from app.config import RepoConfig
 from app.config.policy import OperatorPolicy
+from app.status.links import run_page_url
 from app.status.tracker import RunTracker
 from app.store.records import PullRequestLink, Run
 from app.telemetry.run_metrics import RunMetrics
@@ -72,6 +73,12 @@ class WorkerDeps:
     """The operator's limits on repository config (the safe defaults unless configured)."""
     metrics: RunMetrics = field(default_factory=RunMetrics)
     """What finished runs add to the worker's Prometheus metrics."""
+    public_url: str | None = None
+    """Where the dashboard is reached (`AUTOFIX_PUBLIC_URL`); comments and PRs link to it."""
+
+    def run_url(self, run_id: int) -> str | None:
+        """The run's page on the dashboard, when the deployment has a public address."""
+        return run_page_url(self.public_url, run_id)
 
     @property
     def signals(self) -> RunSignals:

@@ -41,6 +41,7 @@ def deps_factory(settings: Settings, metrics: RunMetrics | None = None) -> DepsF
             reaper=RunReaper(Reaper(docker), scope_prefix),
             policy=settings.policy(),
             metrics=metrics,
+            public_url=settings.public_url,
         )
 
     return make

@@ -19,7 +19,7 @@ async def publish_result(
 ) -> PullRequestLink:
     """Push, open or update the one PR, then record it and attach the gate evidence."""
     issue = await repo.get_issue(run.issue_number)
-    body = render_pr_body(run.issue_number, result)
+    body = render_pr_body(run.issue_number, result, run_url=deps.run_url(run.id))
     link = await deps.publisher.publish(
         run, repo, patch, issue.title, body, draft, base_sha=result.base_commit
     )

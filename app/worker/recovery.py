@@ -32,6 +32,7 @@ async def recover_orphans(deps: WorkerDeps) -> list[int]:
             phase="failed",
             outcome="The worker running this stopped before it finished; nothing was proposed.",
             advice=[ADVICE],
+            run_url=deps.run_url(run.id),
         )
         owner, name = run.repo.split("/", 1)
         try:

@@ -17,7 +17,7 @@ async def refresh_status(ctx: dict[str, Any], run_id: int) -> str:
     if run.active:
         return "live"
     result = await deps.store.get_result(run_id)
-    tracker = RunTracker(phase="done", pr_url=run.pr_url)
+    tracker = RunTracker(phase="done", pr_url=run.pr_url, run_url=deps.run_url(run.id))
     if run.status in ("failed", "cancelled", "superseded"):
         tracker.phase = "cancelled" if run.status == "cancelled" else "failed"
         tracker.outcome = f"This run {run.status}: {run.error or 'no details recorded'}."

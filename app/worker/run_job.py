@@ -52,7 +52,9 @@ async def _guarded(deps: WorkerDeps, run: Run) -> str:
     owner, name = run.repo.split("/", 1)
     repo = await deps.repo_for(owner, name, run.installation_id)
     config = RepoConfig.model_validate(run.config or {})
-    tracker = RunTracker(budget_usd=config.budget.usd, phase="running")
+    tracker = RunTracker(
+        budget_usd=config.budget.usd, phase="running", run_url=deps.run_url(run.id)
+    )
 
     async def upsert(body: str) -> None:
         await repo.upsert_status_comment(

@@ -45,7 +45,7 @@ async def start_run(
         return "busy"
     if run.status != "queued":
         return "duplicate"
-    tracker = RunTracker(budget_usd=config.budget.usd)
+    tracker = RunTracker(budget_usd=config.budget.usd, run_url=deps.run_url(run.id))
     comment_id = await repo.upsert_status_comment(
         trigger.number, str(run.id), render_status(tracker), comment_id=run.status_comment_id
     )
