@@ -62,6 +62,7 @@ class Engine:
         runner = self.runner if feedback is None else _WithFeedback(self.runner, feedback)
         await _Run(self, state, issue, runner, tuple(seeds)).go()
         result = build_result(state, self.config.strategy, state.ledger.elapsed())
+        result = result.model_copy(update={"issue": issue})
         winner = state.winner.id if state.winner else None
         self.events.emit(RunFinished(status=status_of(state), winner=winner))
         return result

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from scaling.events import CrossStatus, RunStatus
+from scaling.issue import Issue
 from scaling.rollout import ExitStatus
 from scaling.summary import RolloutSummary
 
@@ -171,3 +172,5 @@ class RunResult(_Record):
     reason: str | None = None
     # The commit every sandbox started from; set by the caller, which knows the checkout.
     base_commit: str | None = None
+    # The issue as the run saw it: exactly the text that reached the model.
+    issue: Issue | None = None

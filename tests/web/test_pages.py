@@ -21,6 +21,7 @@ async def test_run_page_shows_rounds_gates_bracket_summaries_spend_and_pr(
     assert page.status_code == 200
     html = page.text
     assert "octo/visible#7" in html and "/octo/visible/issues/7" in html
+    assert "median() is wrong for even-sized lists" in html and "Seen on 1.4 too." in html
     assert "Round 0" in html and "Round 1" in html
     for record in result.rollouts:
         assert f"/runs/{run_id}/rollouts/{record.id}" in html

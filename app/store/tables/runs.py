@@ -30,7 +30,9 @@ class RunRow(Base):
         CheckConstraint(one_of("status", RunStatus), name="status"),
         CheckConstraint(one_of("trigger", RunTrigger), name="trigger"),
         Index("ix_runs_repo_issue_number", "repo", "issue_number"),
-        Index("ix_runs_status", "status"),
+        # The dashboard's lists: newest first within a repository or a status.
+        Index("ix_runs_repo_id", "repo", "id"),
+        Index("ix_runs_status_id", "status", "id"),
         Index(
             "ux_runs_active_issue",
             "repo",
