@@ -99,9 +99,9 @@ def _stats(latencies: list[float], elapsed: float) -> dict[str, float]:
     }
 
 
-def distinct(body: bytes, index: int) -> bytes:
+def distinct(body: bytes, run: str, index: int) -> bytes:
     """`body` with one extra field, so each delivery is new (identical bodies are replays)."""
-    return body.rstrip()[:-1] + b',"bench_index":%d}' % index
+    return body.rstrip()[:-1] + b',"bench_delivery":"%s-%d"}' % (run.encode(), index)
 
 
 async def hammer(url: str, body: bytes, rate: float | None) -> dict[str, float]:
@@ -110,7 +110,8 @@ async def hammer(url: str, body: bytes, rate: float | None) -> dict[str, float]:
     latencies: list[float] = []
     count = DELIVERIES if rate is None else int(rate * PACED_S)
     # Signed up front: signing is the sender's cost, not the server's.
-    bodies = [distinct(body, i) for i in range(count + CONCURRENCY)]
+    run = uuid.uuid4().hex
+    bodies = [distinct(body, run, i) for i in range(count + CONCURRENCY)]
     signatures = [sign(SECRET, b) for b in bodies]
     gate = asyncio.Semaphore(CONCURRENCY if rate is None else 4 * CONCURRENCY)
     limits = httpx.Limits(max_connections=4 * CONCURRENCY, max_keepalive_connections=None)
