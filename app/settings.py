@@ -168,6 +168,7 @@ class Settings(BaseSettings):
             allow_repo_prices=self.allow_repo_prices,
             max_budget_usd=self.max_budget_usd,
             allowed_images=(self.sandbox_image, *self.allowed_images),
+            setup_secrets=tuple(sorted(self.setup_secrets)),
         )
 
     def require_service(self) -> None:

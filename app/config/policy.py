@@ -23,6 +23,8 @@ class OperatorPolicy(BaseModel):
     max_budget_usd: float | None = Field(default=None, gt=0)
     """Ceiling on a repository's `budget.usd`; none means the repository's value stands."""
     allowed_images: tuple[str, ...] = ()
+    setup_secrets: tuple[str, ...] = ()
+    """Names of the operator's setup secrets (AUTOFIX_SETUP_SECRET_<NAME>), never values."""
     """Images a repository's `sandbox.image` may name (AUTOFIX_ALLOWED_IMAGES, else the
     deployment's sandbox image); a repository that names none gets the deployment's."""
 
@@ -36,6 +38,7 @@ def apply_policy(config: RepoConfig, policy: OperatorPolicy, source: str) -> Rep
     naming `model`, never silently replaced."""
     update: dict[str, object] = {"model": _allowed_model(config, policy, source)}
     check_image(config, policy, source)
+    _check_secrets(config, policy, source)
     if config.prices and not policy.allow_repo_prices:
         update["prices"] = {}
     ceiling = policy.max_budget_usd
@@ -87,3 +90,16 @@ def check_image(config: RepoConfig, policy: OperatorPolicy, source: str) -> None
             "with AUTOFIX_ALLOWED_IMAGES)"
         ]
     )
+
+
+def _check_secrets(config: RepoConfig, policy: OperatorPolicy, source: str) -> None:
+    missing = [name for name in config.sandbox.setup_secrets if name not in policy.setup_secrets]
+    if missing:
+        variables = ", ".join(f"AUTOFIX_SETUP_SECRET_{name}" for name in missing)
+        raise ConfigError(
+            [
+                f"`sandbox.setup_secrets` in {source} lists {', '.join(missing)}, which this "
+                f"deployment does not define: ask the operator to set {variables}, or remove "
+                "the names"
+            ]
+        )

@@ -102,3 +102,14 @@ def test_a_repository_cannot_choose_the_setup_network() -> None:
     assert options.toolchains == ("go", "node")
     assert options.identity == "api.github.com/octo/app"
     assert options.allowed_bases == ("autofix-sandbox:bookworm",)
+
+
+def test_unknown_setup_secrets_are_refused_before_any_run(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("AUTOFIX_SETUP_SECRET_NPM_TOKEN", SECRET)
+    policy = Settings().policy()
+    assert SECRET not in policy.model_dump_json()
+    known = parse_repo_config("sandbox:\n  setup_secrets: [NPM_TOKEN]\n")
+    apply_policy(known, policy, ".github/autofix.yml")
+    unknown = parse_repo_config("sandbox:\n  setup_secrets: [NPM_TOKEN, AWS_KEY]\n")
+    with pytest.raises(ConfigError, match="AUTOFIX_SETUP_SECRET_AWS_KEY"):
+        apply_policy(unknown, policy, ".github/autofix.yml")
