@@ -15,7 +15,7 @@ from redis.exceptions import RedisError
 from app.trigger import HANDLE_JOB
 from app.web.body import BadLength, BodyTooLarge, BodyTooSlow, read_body
 from app.web.enqueue import DeliveryQueue
-from app.web.metric_labels import event_label
+from app.web.metric_labels import WEBHOOK_OUTCOMES, WebhookOutcome, bounded, event_label
 from app.web.metrics import WebMetrics
 from app.web.payloads import Envelope
 from app.web.routing import route
@@ -44,10 +44,11 @@ def build_router(
             status, outcome = await _handle(request, event, delivery)
         finally:
             metrics.latency.observe(time.perf_counter() - started)
-        metrics.deliveries.labels(event=event_label(event), outcome=outcome).inc()
+        labels = {"event": event_label(event), "outcome": bounded(outcome, WEBHOOK_OUTCOMES)}
+        metrics.deliveries.labels(**labels).inc()
         return _reply(status, outcome)
 
-    async def _handle(request: Request, event: str, delivery: str) -> tuple[int, str]:
+    async def _handle(request: Request, event: str, delivery: str) -> tuple[int, WebhookOutcome]:
         try:
             body = await read_body(request)
         except BodyTooLarge:

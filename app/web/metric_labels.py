@@ -7,8 +7,26 @@ known set becomes `other`. Labels never carry repository names, logins or other 
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Literal, get_args
 
 OTHER = "other"
+
+WebhookOutcome = Literal[
+    "queued",
+    "batched",
+    "duplicate",
+    "ignored",
+    "pong",
+    "bad_signature",
+    "missing_headers",
+    "bad_payload",
+    "bad_length",
+    "too_large",
+    "too_slow",
+    "queue_unavailable",
+]
+"""Every way a webhook delivery can end; the `outcome` label of the deliveries counter."""
+WEBHOOK_OUTCOMES = frozenset(get_args(WebhookOutcome))
 
 # The events the App subscribes to, plus the ones GitHub sends every App.
 KNOWN_EVENTS = frozenset(

@@ -18,6 +18,7 @@ from starlette.types import Message
 
 from app.web.app import create_app
 from app.web.body import MAX_BODY_BYTES, BodyTooSlow, read_body
+from app.web.metric_labels import KNOWN_EVENTS, WEBHOOK_OUTCOMES
 from app.web.signature import sign
 from tests.app.examples import load_example
 
@@ -160,3 +161,20 @@ async def test_metrics_name_no_repository_or_person(redis_url: str) -> None:
     labels = set(re.findall(r'="([^"]*)"', text))
     assert not [v for v in labels if re.search("secretive|quiet-project|private-person", v)]
     assert "queued" in labels, "the delivery was counted"
+
+
+async def test_every_label_value_comes_from_a_known_vocabulary(redis_url: str) -> None:
+    body = json.dumps(load_example("issues.labeled.9.json") | {"n": str(uuid.uuid4())}).encode()
+    async with _client(redis_url) as client:
+        await client.post("/webhook", content=body, headers=_signed(body))
+        await client.post("/webhook", content=body, headers=_signed(body))
+        await client.post("/webhook", content=b"{}", headers={"X-GitHub-Event": "<script>"})
+        await client.post("/webhook", content=b"x", headers={"Content-Length": "abc"})
+        await client.post("/webhook", content=b"{", headers=_signed(b"{", "issue_comment"))
+        text = (await client.get("/metrics")).text
+    pairs = set(re.findall(r'(event|outcome)="([^"]*)"', text))
+    events = {v for k, v in pairs if k == "event"}
+    outcomes = {v for k, v in pairs if k == "outcome"}
+    assert events <= KNOWN_EVENTS | {"other", "none"}
+    assert outcomes <= WEBHOOK_OUTCOMES
+    assert {"queued", "duplicate", "bad_signature", "bad_payload"} <= outcomes
