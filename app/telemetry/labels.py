@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import get_args
 
 from app.store.records import RunStatus
+from app.web.metric_labels import OTHER, bounded
 from scaling.rollout import ExitStatus
 
-OTHER = "other"
+__all__ = [
+    "EXIT_STATUSES",
+    "GATE_VERDICTS",
+    "HOLDOUT_RESULTS",
+    "OTHER",
+    "RUN_STATUSES",
+    "SANDBOX_PURPOSES",
+    "bounded",
+]
+
 RUN_STATUSES = frozenset(get_args(RunStatus)) | {"error"}
 EXIT_STATUSES = frozenset(get_args(ExitStatus))
 GATE_VERDICTS = frozenset({"passed", "failed", "flagged"})
@@ -15,8 +25,3 @@ HOLDOUT_RESULTS = frozenset({"passed", "failed"})
 SANDBOX_PURPOSES = frozenset(
     {"rollout", "baseline", "candidate", "reproduction", "holdout", "cross", "setup"}
 )
-
-
-def bounded(value: str, known: frozenset[str]) -> str:
-    """`value` when it is one of `known`, else `other`: no value from outside grows a series."""
-    return value if value in known else OTHER

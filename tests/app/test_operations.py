@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
+import socket
 
 import httpx
+import uvicorn
 
 from app.telemetry.logs import JsonFormatter
-from tests.app.harness import AppUnderTest
+from app.web.signature import sign
+from tests.app.harness import SECRET, AppUnderTest
 
 
 def sample(app: AppUnderTest, name: str, **labels: str) -> float:
@@ -53,3 +57,42 @@ async def test_a_run_shows_in_metrics_and_every_log_line_names_it(app: AppUnderT
     assert {line["message"] for line in run_lines} >= {"run started", "run ended"}
     for line in run_lines:
         assert line["run_id"] == str(run.id) and line["delivery_id"] == delivery
+
+
+async def test_the_service_logs_each_request_with_its_delivery(app: AppUnderTest) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    access = logging.getLogger("uvicorn.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)  # requests wait in the backlog until the server takes over
+    config = uvicorn.Config(app.web, log_config=None, lifespan="off", access_log=True)
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
+    delivery = "0c5b7e4a-1111-4000-8000-00000000cafe"
+    try:
+        number = app.github.add_issue("octo", "calc", "add() subtracts")
+        body = json.dumps(app.payloads.labeled(number)).encode()
+        headers = {
+            "X-GitHub-Event": "issues",
+            "X-GitHub-Delivery": delivery,
+            "X-Hub-Signature-256": sign(SECRET, body),
+            "Content-Type": "application/json",
+        }
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+            assert (await client.post("/webhook", content=body, headers=headers)).status_code == 202
+            assert (await client.get("/healthz")).status_code == 200
+    finally:
+        server.should_exit = True
+        await serving
+        sock.close()
+        access.removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    webhook = [line for line in lines if "/webhook" in str(line["message"])]
+    health = [line for line in lines if "/healthz" in str(line["message"])]
+    assert len(webhook) == 1 and webhook[0]["delivery_id"] == delivery
+    assert len(health) == 1 and health[0]["delivery_id"] is None  # nothing leaks across requests
