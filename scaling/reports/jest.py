@@ -47,7 +47,8 @@ def _file_tests(outcomes: Outcomes, result: dict[str, Any], root: str, what: str
             raise ReportError(f"{what} JSON report: unknown test status {status[:40]!r}")
         any_failed |= outcome == "failed"
         ancestors = case.get("ancestorTitles") or []
-        titles = [_text(t) for t in ancestors] if isinstance(ancestors, list) else []
+        # Vitest 1 lists the file's own (nameless) suite among the ancestors.
+        titles = [_text(t) for t in ancestors if t] if isinstance(ancestors, list) else []
         outcomes.distinct(" > ".join([file, *titles, _text(case.get("title", ""))]), outcome)
     if result.get("status") == "failed" and not any_failed:
         outcomes.worst(file, "error")

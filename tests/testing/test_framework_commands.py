@@ -8,6 +8,7 @@ from app.testing.framework import ReportError, RunNames
 from app.testing.frameworks import framework_for
 from app.testing.frameworks.cargo_test import CargoTest
 from app.testing.frameworks.gotest import GoTest
+from app.testing.frameworks.javascript import JEST, MOCHA, VITEST
 from app.testing.frameworks.node_test import NodeTest
 
 NAMES = RunNames.fresh("/workspace")
@@ -23,6 +24,9 @@ NAMES = RunNames.fresh("/workspace")
         ("node --test", "node-test"),
         ("node --experimental-vm-modules --test test/", "node-test"),
         ("python3 -m pytest -q", "pytest"),
+        ("npx --no-install jest --ci", "jest"),
+        ("cd web && pnpm exec vitest run", "vitest"),
+        ("yarn mocha --recursive", "mocha"),
     ],
 )
 def test_each_command_finds_its_framework(command: str, name: str) -> None:
@@ -30,7 +34,9 @@ def test_each_command_finds_its_framework(command: str, name: str) -> None:
     assert framework is not None and framework.name == name
 
 
-@pytest.mark.parametrize("command", ["make test", "npm test", "go vet ./...", "cargo build"])
+@pytest.mark.parametrize(
+    "command", ["make test", "npm test", "go vet ./...", "cargo build", "jest-lint", "eslint ."]
+)
 def test_other_commands_are_judged_by_exit_code(command: str) -> None:
     assert framework_for(command) is None
 
@@ -68,3 +74,17 @@ def test_node_reporters_follow_the_test_flag_and_files_come_last() -> None:
 def test_a_report_missing_its_parts_is_refused(framework: GoTest) -> None:
     with pytest.raises(ReportError):
         framework.parse("TAP version 13\n1..0\n")
+
+
+def test_jest_and_vitest_shuffle_with_the_run_seed() -> None:
+    jest = JEST.prepare("npx --no-install jest", [], NAMES).command
+    assert '--randomize --seed="$AUTOFIX_TEST_SEED"' in jest
+    vitest = VITEST.prepare("npx --no-install vitest", ["src/a.test.ts"], NAMES).command
+    assert '--sequence.seed="$AUTOFIX_TEST_SEED" src/a.test.ts' in vitest
+    assert "vitest --run --reporter=json" in vitest
+    assert "vitest run --reporter=json" in VITEST.prepare("vitest run", [], NAMES).command
+
+
+def test_canary_runs_use_the_repository_launcher_without_its_configuration() -> None:
+    run = MOCHA.prepare("cd web && yarn mocha", [], NAMES)
+    assert "( cd web && yarn mocha --no-config --no-package --reporter=json" in run.command

@@ -49,6 +49,12 @@ def test_vitest_json() -> None:
     }
 
 
+def test_vitest_1_json_gives_the_same_ids_as_vitest_4() -> None:
+    old = parse_report("vitest", fixture("vitest/v1_mixed.json"), "/tmp/rpt/js2/vitestp")
+    new = parse_report("vitest", fixture("vitest/mixed.json"), ROOTS["vitest"])
+    assert old.outcomes == new.outcomes
+
+
 def test_vitest_junit_uses_the_same_ids_as_its_json() -> None:
     junit = parse_report("vitest-junit", fixture("vitest/junit.xml")).outcomes
     json = parse_report("vitest", fixture("vitest/mixed.json"), ROOTS["vitest"]).outcomes
