@@ -52,6 +52,12 @@ PERSONAS: dict[str, list[str]] = {
     ],
     # Outlives any test: for cancelling or killing a run mid-rollout.
     "SLEEPER": ["sleep 300"],
+    # Looks everywhere a setup secret could have been left (tokens here start with `tok-`).
+    "SNOOP": [
+        "env; tr '\\0' '\\n' < /proc/1/environ; cat ~/.npmrc /root/.npmrc 2>&1",
+        "grep -rsoI --exclude-dir=proc --exclude-dir=sys 'tok-[0-9a-f]*' / | head -20; true",
+        write("calc/stats.py", FIXED_MEDIAN),
+    ],
 }
 
 # How the summarizer recognises a persona from the diff it is shown (first match wins; POLISHED

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -177,3 +178,28 @@ def test_budget_stops_the_run_cleanly(workdir: Path, fake: FakeAnthropic) -> Non
     assert {r["exit_status"] for r in result["rollouts"]} == {"cost_limit"}
     assert result["skipped"], "the refused round must be recorded"
     assert (workdir / "out" / "patch.diff").read_text() == ""
+
+
+def test_setup_secrets_reach_setup_and_nothing_a_run_keeps(
+    workdir: Path, fake: FakeAnthropic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    value = f"tok-{uuid.uuid4().hex}"
+    monkeypatch.setenv("AUTOFIX_SETUP_SECRET_REGISTRY_TOKEN", value)
+    repo = make_repo(workdir)
+    fake.respond_with(Script(round0=["SNOOP", "CORRECT"], judge_prefers=("CORRECT",)))
+    # Setup fails (exit 2) unless it was given the secret.
+    code, result = solve(
+        workdir,
+        repo,
+        "rollouts: 2\nrounds: 1\nvotes: 1\n"
+        "sandbox:\n  setup_secrets: [REGISTRY_TOKEN]\n"
+        '  setup: [\'test "${#REGISTRY_TOKEN}" = 36 && echo "$REGISTRY_TOKEN" | wc -c\']\n'
+        "tests:\n  command: python3 -m pytest -q\n  holdout: [tests/holdout]\n",
+    )
+    assert code == 0, result
+    snooped = [r for r in fake.requests if "toolu_SNOOP" in json.dumps(r.messages)]
+    assert any("HOME=/home/agent" in json.dumps(r.messages) for r in snooped)  # it did look
+    assert all(value not in json.dumps(r.messages) for r in fake.requests)
+    written = [p for p in (workdir / "out").rglob("*") if p.is_file()]
+    assert any("trajector" in str(p) for p in written)
+    assert [p for p in written if value.encode() in p.read_bytes()] == []
