@@ -1,6 +1,7 @@
 """autofix's GitHub I/O: clients, the repository facade, and publishing."""
 
 from app.github.api import GitHubRepo
+from app.github.branch import BranchMoved
 from app.github.client import GitHubClients, api_version
 from app.github.errors import GitHubError
 from app.github.git import GitError
@@ -11,16 +12,18 @@ from app.github.models import (
     IssueInfo,
     Permission,
     PullRequestInfo,
+    PullRequestLink,
     RepoInfo,
     ReviewCommentInfo,
     ReviewThreadInfo,
     ThreadCommentInfo,
 )
 from app.github.patch_check import PatchRejected, validate_patch
-from app.github.publish import PublishRequest, PublishResult, publish
+from app.github.publish import PublishRequest, publish
 from app.github.settings import GitHubSettings, GitHubSettingsError
 
 __all__ = [
+    "BranchMoved",
     "CheckRunInfo",
     "CommentInfo",
     "ConfigFile",
@@ -34,8 +37,8 @@ __all__ = [
     "PatchRejected",
     "Permission",
     "PublishRequest",
-    "PublishResult",
     "PullRequestInfo",
+    "PullRequestLink",
     "RepoInfo",
     "ReviewCommentInfo",
     "ReviewThreadInfo",

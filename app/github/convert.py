@@ -101,6 +101,7 @@ def pull_info(pr: PullRequest | PullRequestSimple) -> PullRequestInfo:
         base_ref=pr.base.ref,
         draft=pr.draft is True,
         state=pr.state,
+        body=pr.body or "",
     )
 
 

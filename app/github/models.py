@@ -87,6 +87,23 @@ class PullRequestInfo(_Frozen):
     base_ref: str
     draft: bool
     state: str
+    body: str = ""
+
+
+class PullRequestLink(_Frozen):
+    """The pull request autofix published to: where it is, what it pushed, which candidate."""
+
+    number: int
+    url: str
+    branch: str
+    head_sha: str
+    """The commit autofix last pushed to `branch`; the next publish leases on it."""
+    rollout_id: str | None = None
+    """The candidate on the pull request."""
+    pushed: bool = True
+    """False when the branch already held exactly this change."""
+    created: bool = False
+    """True when this publish opened the pull request."""
 
 
 class ConfigFile(_Frozen):

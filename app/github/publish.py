@@ -4,12 +4,32 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from app.github.api import GitHubRepo
+from app.github.branch import BranchMoved, read_branch
 from app.github.git import Git, GitError
+from app.github.models import PullRequestInfo, PullRequestLink, RepoInfo
 from app.github.patch_check import ChangedEntry, check_entries, validate_patch
+
+AUTHOR_NAME = "autofix[bot]"
+AUTHOR_EMAIL = "autofix[bot]@users.noreply.github.com"
+
+
+def branch_of(issue_number: int) -> str:
+    """autofix's one branch for an issue."""
+    return f"autofix/issue-{issue_number}"
+
+
+class PublishTarget(Protocol):
+    """The repository calls publishing makes (`GitHubRepo` fits)."""
+
+    async def get_repository(self) -> RepoInfo: ...
+    async def installation_token(self) -> str: ...
+    async def ensure_pull_request(
+        self, *, head_branch: str, base: str, title: str, body: str, draft: bool = True
+    ) -> tuple[PullRequestInfo, bool]: ...
 
 
 class PublishRequest(BaseModel):
@@ -27,36 +47,30 @@ class PublishRequest(BaseModel):
     base_sha: str | None = None
     """The commit the patch was made against; the branch is built on it when given, so a
     target branch that moved on since the run started does not stop publishing."""
+    lease: str | None = None
+    """The commit autofix last pushed to the branch: it is replaced only while still there."""
+    rollout_id: str | None = None
+    """The candidate being published, recorded with the pull request."""
     commit_message: str | None = None
-    author_name: str = "autofix[bot]"
-    author_email: str = "autofix[bot]@users.noreply.github.com"
+    author_name: str = AUTHOR_NAME
+    author_email: str = AUTHOR_EMAIL
 
     @property
     def branch(self) -> str:
-        return f"autofix/issue-{self.issue_number}"
+        return branch_of(self.issue_number)
 
     @property
     def title(self) -> str:
         return f"Fix #{self.issue_number}: {self.issue_title}"
 
 
-class PublishResult(BaseModel):
-    """Where the patch landed; `pushed` is False when the branch already held this tree."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    branch: str
-    head_sha: str
-    pushed: bool
-    pr_number: int
-    pr_url: str
-    pr_created: bool
-
-
 async def publish(
-    repo: GitHubRepo, request: PublishRequest, *, timeout_s: float = 300.0
-) -> PublishResult:
-    """Push `request.patch` as `autofix/issue-N` and open or update its one pull request."""
+    repo: PublishTarget, request: PublishRequest, *, timeout_s: float = 300.0
+) -> PullRequestLink:
+    """Push `request.patch` as `autofix/issue-N` and open or update its one pull request.
+
+    Commits on the branch that autofix did not push are never overwritten (`BranchMoved`).
+    """
     validate_patch(request.patch)
     info = await repo.get_repository()
     base = request.base or info.default_branch
@@ -71,13 +85,14 @@ async def publish(
         body=request.body,
         draft=request.draft,
     )
-    return PublishResult(
+    return PullRequestLink(
+        number=pr.number,
+        url=pr.html_url,
         branch=request.branch,
         head_sha=head_sha,
+        rollout_id=request.rollout_id,
         pushed=pushed,
-        pr_number=pr.number,
-        pr_url=pr.html_url,
-        pr_created=created,
+        created=created,
     )
 
 
@@ -100,12 +115,17 @@ async def _push(git: Git, clone_url: str, base: str, request: PublishRequest) ->
             await git.run("checkout", "--quiet", "--detach", request.base_sha)
     await _apply(git, request.patch, base)
     tree = (await git.run("write-tree")).strip()
-    remote = (await git.run("ls-remote", "origin", branch_ref)).split()
-    lease = remote[0] if remote else ""
-    if lease:
-        await git.run("fetch", "--quiet", "--no-tags", "--depth=1", "origin", branch_ref)
+    branch = await read_branch(git, base, request.branch, request.author_email)
+    lease = branch.head or ""
+    if branch.head:
         if (await git.run("rev-parse", "FETCH_HEAD^{tree}")).strip() == tree:
-            return lease, False  # the branch already holds exactly this change
+            return branch.head, False  # the branch already holds exactly this change
+        # Building on the branch's own head adds a commit; anything else replaces commits,
+        # which is only allowed while they are all autofix's own last push.
+        if branch.head != request.base_sha:
+            moved = request.lease is not None and branch.head != request.lease
+            if moved or branch.foreign is None or branch.foreign:
+                raise BranchMoved(request.branch, branch.head, branch.foreign or ())
     identity = {
         "GIT_AUTHOR_NAME": request.author_name,
         "GIT_AUTHOR_EMAIL": request.author_email,
@@ -117,7 +137,7 @@ async def _push(git: Git, clone_url: str, base: str, request: PublishRequest) ->
         "commit", "--quiet", "--no-verify", "-F", "-", input=message.encode(), env=identity
     )
     head = (await git.run("rev-parse", "HEAD")).strip()
-    # The lease makes a concurrent publisher's push fail instead of being overwritten.
+    # The lease makes a push fail if anyone moved the branch since it was read just now.
     await git.run(
         "push",
         "--quiet",

@@ -10,6 +10,7 @@ from githubkit_schemas.latest.models import PullRequestSimple
 from app.github.convert import fit, pull_info
 from app.github.errors import GitHubError, error_message, status_of
 from app.github.models import PullRequestInfo
+from app.github.pr_text import merge_body
 from app.github.reads import RepoReads
 
 
@@ -30,7 +31,11 @@ class RepoPulls(RepoReads):
     async def ensure_pull_request(
         self, *, head_branch: str, base: str, title: str, body: str, draft: bool = True
     ) -> tuple[PullRequestInfo, bool]:
-        """Open the branch's pull request, or update the open one; returns (pr, created)."""
+        """Open the branch's pull request, or update the open one; returns (pr, created).
+
+        `body` becomes autofix's marked section of the description; on an update, text outside
+        that section and the title stay as maintainers left them.
+        """
         existing = await self.find_pull_request(head_branch)
         if existing is None:
             try:
@@ -57,7 +62,7 @@ class RepoPulls(RepoReads):
                 head=head,
                 base=base,
                 title=title,
-                body=fit(body),
+                body=fit(merge_body(None, body)),
                 draft=draft,
             )
         except RequestFailed as exc:
@@ -65,13 +70,21 @@ class RepoPulls(RepoReads):
             if not draft or status_of(exc) != 422 or "draft" not in error_message(exc).lower():
                 raise
             response = await pulls.async_create(
-                self.owner, self.name, head=head, base=base, title=title, body=fit(body)
+                self.owner,
+                self.name,
+                head=head,
+                base=base,
+                title=title,
+                body=fit(merge_body(None, body)),
             )
         return pull_info(response.parsed_data)
 
     async def _update_pull(self, pr: PullRequestInfo, title: str, body: str) -> PullRequestInfo:
+        merged = merge_body(pr.body, body)
+        if merged == pr.body:
+            return pr
         response = await self._gh.rest.pulls.async_update(
-            self.owner, self.name, pr.number, title=title, body=fit(body)
+            self.owner, self.name, pr.number, body=fit(merged)
         )
         return pull_info(response.parsed_data)
 

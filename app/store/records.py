@@ -46,16 +46,6 @@ class NewRun(_Frozen):
     config: dict[str, Any] | None = None
 
 
-class PullRequestLink(_Frozen):
-    """The PR a run opened or updated, and which candidate is on it."""
-
-    number: int
-    url: str
-    branch: str
-    head_sha: str
-    rollout_id: str | None = None
-
-
 class Run(_Frozen):
     """One attempt at an issue, as stored."""
 

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
+from app.github.models import PullRequestLink
 from app.store.errors import InvalidTransition, RunNotFound, WriteConflict
 from app.store.records import (
     ACTIVE,
     TRANSITIONS,
     NewRun,
-    PullRequestLink,
     Run,
     RunCreation,
     RunStatus,
@@ -144,6 +144,25 @@ def link_pull_request(session: Session, run_id: int, link: PullRequestLink) -> R
         )
     )
     return row
+
+
+def latest_pull_request(session: Session, repo: str, branch: str) -> PullRequestLink | None:
+    """The last push autofix recorded to `branch` of `repo`."""
+    row = session.scalar(
+        select(PullRequestRow)
+        .where(PullRequestRow.repo == repo, PullRequestRow.branch == branch)
+        .order_by(PullRequestRow.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return None
+    return PullRequestLink(
+        number=row.pr_number,
+        url=row.pr_url,
+        branch=row.branch,
+        head_sha=row.head_sha,
+        rollout_id=row.rollout_id,
+    )
 
 
 def run_for_pull_request(session: Session, repo: str, pr_number: int) -> RunRow | None:

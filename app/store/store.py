@@ -23,10 +23,11 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.github.models import PullRequestLink
 from app.store import outcome, rollouts, runs
 from app.store.engine import create_sql_engine
 from app.store.errors import StoreError, WriteConflict
-from app.store.records import NewRun, PullRequestLink, Run, RunCreation, RunStatus
+from app.store.records import NewRun, Run, RunCreation, RunStatus
 from app.store.tables import RunRow
 from scaling.result import RunResult
 from scaling.rollout import Rollout
@@ -120,6 +121,10 @@ class Store:
 
     async def set_pull_request(self, run_id: int, link: PullRequestLink) -> None:
         await self._run(lambda s: runs.link_pull_request(s, run_id, link))
+
+    async def latest_pull_request(self, repo: str, branch: str) -> PullRequestLink | None:
+        """The last push autofix recorded to `branch` (what the next publish leases on)."""
+        return await self._run(lambda s: runs.latest_pull_request(s, repo, branch))
 
     async def _set(self, run_id: int, **values: Any) -> None:
         def work(session: Session) -> None:

@@ -1,11 +1,9 @@
-"""The worker's ports bound to the real GitHub client, publisher and sandbox reaper."""
+"""The worker's ports bound to the real GitHub client and sandbox reaper."""
 
 from __future__ import annotations
 
 from app.github.api import GitHubRepo
 from app.github.client import GitHubClients
-from app.github.publish import PublishRequest, publish
-from app.store.records import PullRequestLink, Run
 from app.worker.ports import RepoApi
 from sandbox.reaper import Reaper
 
@@ -25,40 +23,6 @@ class GitHubRepos:
         if installation_id is None:
             installation_id = await self.clients.installation_for_repo(owner, name)
         return GitHubRepo(self.clients, installation_id, owner, name)
-
-
-class GitHubPublisher:
-    """Publishes through `app.github.publish` (validate, apply, push, open or update the PR)."""
-
-    async def publish(
-        self,
-        run: Run,
-        repo: RepoApi,
-        patch: str,
-        issue_title: str,
-        body: str,
-        draft: bool,
-        base_sha: str | None = None,
-    ) -> PullRequestLink:
-        if not isinstance(repo, GitHubRepo):
-            raise TypeError("publishing needs the GitHub facade")
-        request = PublishRequest(
-            issue_number=run.issue_number,
-            issue_title=issue_title,
-            patch=patch,
-            body=body,
-            draft=draft,
-            # Build on the commit the rollouts used: the default branch may have moved since.
-            base_sha=base_sha,
-        )
-        done = await publish(repo, request)
-        return PullRequestLink(
-            number=done.pr_number,
-            url=done.pr_url,
-            branch=done.branch,
-            head_sha=done.head_sha,
-            rollout_id=run.winner_rollout_id,
-        )
 
 
 class RunReaper:

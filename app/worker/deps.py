@@ -12,7 +12,7 @@ from app.config import RepoConfig
 from app.config.policy import OperatorPolicy
 from app.status.links import run_page_url
 from app.status.tracker import RunTracker
-from app.store.records import PullRequestLink, Run
+from app.store.records import Run
 from app.telemetry.run_metrics import RunMetrics
 from app.worker.ports import RepoApi
 from app.worker.signals import RunSignals
@@ -29,21 +29,6 @@ class Executor(Protocol):
     async def execute(
         self, run: Run, config: RepoConfig, repo: RepoApi, issue: Issue, tracker: RunTracker
     ) -> RunResult: ...
-
-
-class Publisher(Protocol):
-    """Pushes the winner to `autofix/issue-N` and opens or updates the one PR."""
-
-    async def publish(
-        self,
-        run: Run,
-        repo: RepoApi,
-        patch: str,
-        issue_title: str,
-        body: str,
-        draft: bool,
-        base_sha: str | None = None,
-    ) -> PullRequestLink: ...
 
 
 class Reaper(Protocol):
@@ -66,7 +51,6 @@ class WorkerDeps:
     store: RunStorePort
     repo_for: RepoFactory
     executor: Executor
-    publisher: Publisher
     reaper: Reaper
     status_interval_s: float = 3.0
     policy: OperatorPolicy = field(default_factory=OperatorPolicy)

@@ -11,7 +11,9 @@ from app.config import CONFIG_PATH, RepoConfig, RepoFiles, resolve_defaults
 from app.config.policy import apply_policy
 from app.engine import EngineJob, make_model, make_sandboxes, run_engine
 from app.environment import setup_options
+from app.github.branch import read_branch
 from app.github.git import Git
+from app.github.publish import AUTHOR_EMAIL, branch_of
 from app.settings import Settings
 from app.status.tracker import RunTracker
 from app.store.records import Run
@@ -60,7 +62,7 @@ class EngineExecutor:
         await asyncio.to_thread(shutil.rmtree, checkout, True)
         run_dir.mkdir(parents=True, exist_ok=True)
         try:
-            commit = await self._clone(repo, checkout)
+            commit = await self._clone(repo, run, checkout)
             files = await asyncio.to_thread(RepoFiles.from_git, checkout, commit)
             # Checked again here: a run queued before the operator narrowed the policy must not
             # reach an endpoint the policy no longer allows.
@@ -107,9 +109,16 @@ class EngineExecutor:
         finally:
             await asyncio.to_thread(shutil.rmtree, checkout, True)
 
-    async def _clone(self, repo: RepoApi, checkout: Path) -> str:
+    async def _clone(self, repo: RepoApi, run: Run, checkout: Path) -> str:
+        """The default branch's head; a refinement of a PR that maintainers pushed commits to
+        starts from the PR's head instead, so publishing adds to their commits."""
         info = await repo.get_repository()
         token = await repo.installation_token()
         git = Git(checkout, token)
         await git.run("clone", "--depth", "1", info.clone_url, str(checkout))
+        if run.trigger in ("refine", "review"):
+            branch = branch_of(run.issue_number)
+            state = await read_branch(git, info.default_branch, branch, AUTHOR_EMAIL)
+            if state.head is not None and state.foreign != ():
+                await git.run("checkout", "--quiet", "--detach", "FETCH_HEAD")
         return (await git.run("rev-parse", "HEAD")).strip()

@@ -12,7 +12,7 @@ from app.store import Store, migrate
 from app.telemetry.exporter import serve_metrics
 from app.telemetry.logs import configure_logging
 from app.telemetry.run_metrics import RunMetrics
-from app.worker.adapters import GitHubPublisher, GitHubRepos, RunReaper
+from app.worker.adapters import GitHubRepos, RunReaper
 from app.worker.deps import WorkerDeps
 from app.worker.executor import EngineExecutor
 from app.worker.settings import DepsFactory, build_worker
@@ -37,7 +37,6 @@ def deps_factory(settings: Settings, metrics: RunMetrics | None = None) -> DepsF
             store=store,
             repo_for=GitHubRepos(clients),
             executor=EngineExecutor(settings, store, scope_prefix, docker=docker, metrics=metrics),
-            publisher=GitHubPublisher(),
             reaper=RunReaper(Reaper(docker), scope_prefix),
             policy=settings.policy(),
             metrics=metrics,

@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from app.config import RepoConfig
+from app.github.branch import BranchMoved
 from app.status.outcome import explain_outcome
 from app.status.tracker import RunTracker
 from app.store.errors import InvalidTransition
@@ -108,7 +109,14 @@ async def _execute(
         tracker.phase = "publishing"
         tracker.touch()
         await writer.flush()
-        link = await publish_result(deps, repo, run, result, result.patch, config.pr.draft)
+        try:
+            link = await publish_result(deps, repo, run, result, result.patch, config.pr.draft)
+        except BranchMoved as exc:
+            tracker.phase, tracker.outcome = "done", f"No pull request was updated. {exc}"
+            tracker.touch()
+            await writer.flush()
+            await _finish(deps, run.id, "unresolved", error=str(exc))
+            return "branch_moved"
         tracker.phase, tracker.pr_url = "done", link.url
         tracker.outcome = f"Proposed `{result.winner.rollout_id}` in {link.url}."
         tracker.touch()

@@ -18,7 +18,7 @@ def _cancel_key(run_id: int) -> str:
     return f"autofix:run:{run_id}:cancel"
 
 
-def _alive_key(run_id: int) -> str:
+def alive_key(run_id: int) -> str:
     return f"autofix:run:{run_id}:alive"
 
 
@@ -38,13 +38,13 @@ class RunSignals:
         return value.decode() if isinstance(value, bytes) else str(value)
 
     async def beat(self, run_id: int) -> None:
-        await self.redis.set(_alive_key(run_id), "1", ex=HEARTBEAT_TTL_S)
+        await self.redis.set(alive_key(run_id), "1", ex=HEARTBEAT_TTL_S)
 
     async def is_alive(self, run_id: int) -> bool:
-        return bool(await self.redis.exists(_alive_key(run_id)))
+        return bool(await self.redis.exists(alive_key(run_id)))
 
     async def stop_beating(self, run_id: int) -> None:
-        await self.redis.delete(_alive_key(run_id))
+        await self.redis.delete(alive_key(run_id))
 
     @contextlib.asynccontextmanager
     async def heartbeat(self, run_id: int) -> AsyncIterator[None]:

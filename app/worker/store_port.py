@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from app.store.records import NewRun, PullRequestLink, Run, RunCreation, RunStatus
+from app.github.models import PullRequestLink
+from app.store.records import NewRun, Run, RunCreation, RunStatus
 from scaling.result import RunResult
 from scaling.rollout import Rollout
 
@@ -19,6 +20,7 @@ class RunStorePort(Protocol):
     ) -> Run: ...
     async def set_status_comment(self, run_id: int, comment_id: int) -> None: ...
     async def set_pull_request(self, run_id: int, link: PullRequestLink) -> None: ...
+    async def latest_pull_request(self, repo: str, branch: str) -> PullRequestLink | None: ...
     async def get_active_run(self, repo: str, issue_number: int) -> Run | None: ...
     async def latest_run(
         self, repo: str, issue_number: int, status: RunStatus | None = None

@@ -26,8 +26,8 @@ from app.store.records import Run, RunStatus
 from app.telemetry.run_metrics import RunMetrics
 from app.web.app import create_app
 from app.web.signature import sign
-from app.worker.adapters import GitHubPublisher, GitHubRepos
-from app.worker.deps import Executor, Publisher, Reaper, WorkerDeps
+from app.worker.adapters import GitHubRepos
+from app.worker.deps import Executor, Reaper, WorkerDeps
 from app.worker.settings import build_worker
 from tests.app.deliveries import Deliveries
 from tests.fakes.executor import RecordingReaper, ScriptedExecutor
@@ -57,7 +57,6 @@ class AppUnderTest:
     owner: str = "octo"
     name: str = "calc"
     reaper: Reaper = field(default_factory=RecordingReaper)
-    publisher: Publisher = field(default_factory=GitHubPublisher)
     db_url: str = ""
     write_interval_s: float = 0.0
     """Spacing of GitHub writes; production's 1 s only slows tests down."""
@@ -94,7 +93,6 @@ class AppUnderTest:
             store=self.store,
             repo_for=GitHubRepos(clients),
             executor=self.executor,
-            publisher=self.publisher,
             reaper=self.reaper,
             status_interval_s=0.2,
             policy=self.policy,
@@ -154,7 +152,9 @@ class AppUnderTest:
             if run is not None and run.id > after and run.status == status:
                 return run
             await asyncio.sleep(0.1)
-        raise AssertionError(f"the run of #{number} never became {status}")
+        last = await self.store.latest_run(f"{self.owner}/{self.name}", number)
+        seen = f"{last.status}: {last.error}" if last else "no run"
+        raise AssertionError(f"the run of #{number} never became {status} (last: {seen})")
 
     async def aclose(self) -> None:
         await self.web.state.queue.aclose(close_connection_pool=True)

@@ -6,12 +6,9 @@ import asyncio
 import uuid
 from pathlib import Path
 
-from redis.asyncio import Redis
+from redis import Redis as SyncRedis
 
-from app.store.records import PullRequestLink, Run
-from app.worker.adapters import GitHubPublisher
-from app.worker.ports import RepoApi
-from app.worker.signals import RunSignals
+from app.worker.signals import alive_key
 from tests.app.conftest import FILES
 from tests.app.harness import AppUnderTest
 from tests.fakes.executor import SUMMARY, ScriptedExecutor
@@ -160,39 +157,23 @@ async def test_github_enterprise_server_end_to_end(
         assert all(r.status < 500 for r in calls), [(r.method, r.path, r.status) for r in calls]
 
 
-class AliveCheckingPublisher(GitHubPublisher):
-    """Publishes, noting whether the run's heartbeat (what crash recovery trusts) is there."""
-
-    def __init__(self, redis_url: str) -> None:
-        self.redis_url = redis_url
-        self.alive: list[bool] = []
-
-    async def publish(
-        self,
-        run: Run,
-        repo: RepoApi,
-        patch: str,
-        issue_title: str,
-        body: str,
-        draft: bool,
-        base_sha: str | None = None,
-    ) -> PullRequestLink:
-        client = Redis.from_url(self.redis_url)
-        try:
-            self.alive.append(await RunSignals(client).is_alive(run.id))
-        finally:
-            await client.aclose()
-        return await super().publish(run, repo, patch, issue_title, body, draft)
-
-
 async def test_a_publishing_run_still_has_its_heartbeat(
     github: FakeGitHub, fresh_redis_url: str, tmp_path: Path, key_pem: str
 ) -> None:
-    publisher = AliveCheckingPublisher(fresh_redis_url)
-    app = AppUnderTest(github, fresh_redis_url, tmp_path, key_pem, publisher=publisher)
+    app = AppUnderTest(github, fresh_redis_url, tmp_path, key_pem)
+    alive: list[bool] = []
+    client = SyncRedis.from_url(fresh_redis_url)
+
+    def on_request(method: str, path: str) -> None:
+        # Opening the pull request is the heart of publishing: the run must look alive then.
+        if method == "POST" and path == "/repos/octo/calc/pulls":
+            alive.append(bool(client.exists(alive_key(1))))
+
+    github.observers.append(on_request)
     number = github.add_issue("octo", "calc", "add() subtracts")
     await app.deliver("issues", app.payloads.labeled(number))
     await app.work_off()
     await app.aclose()
+    client.close()
     assert len(app.pulls()) == 1
-    assert publisher.alive == [True], "a recovery sweep now would fail a live run"
+    assert alive == [True], "a recovery sweep now would fail a live run"

@@ -104,6 +104,15 @@ async def test_label_to_pr_then_review_refines_the_same_pr(
     assert registry.get_sample_value("autofix_runs_total", {"status": "resolved"}) == 1
 
     pr = pulls[0]
+    # A maintainer pushes to the PR before reviewing (a note, and a header on the fixed
+    # module that the refinement rewrites): the refinement must build on their commit.
+    fixed = app.github.file_at("octo", "calc", branch, "calc/stats.py") or ""
+    theirs = app.github.advance_branch(
+        "octo",
+        "calc",
+        branch,
+        {"NOTES.md": "maintainer's\n", "calc/stats.py": f"# Reviewed.\n{fixed}"},
+    )
     await app.deliver(
         "pull_request_review_comment",
         app.payloads.review_comment(pr, 99, "also cover unsorted input", "calc/stats.py"),
@@ -122,6 +131,8 @@ async def test_label_to_pr_then_review_refines_the_same_pr(
     assert approach("POLISHED") in pulls[0]["body"]
     assert app.github.file_at("octo", "calc", branch, "tests/test_unsorted.py"), "pushed"
     assert refined.pr_number == pr["number"]
+    assert app.github.file_at("octo", "calc", branch, "NOTES.md") == "maintainer's\n"
+    assert app.github.state.repos["octo/calc"].last_commit(f"{branch}~1") == theirs
 
 
 async def test_cancel_removes_the_runs_containers(

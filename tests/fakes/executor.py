@@ -18,7 +18,14 @@ from app.worker.ports import RepoApi
 from app.worker.store_port import RunStorePort
 from scaling.events import GateDecided, RolloutFinished, RolloutStarted, RoundStarted
 from scaling.issue import Issue
-from scaling.result import CandidateRecord, GateResult, RolloutRecord, RunResult, Winner
+from scaling.result import (
+    CandidateRecord,
+    GateResult,
+    HoldoutStatus,
+    RolloutRecord,
+    RunResult,
+    Winner,
+)
 from scaling.rollout import Rollout
 from scaling.summary import RolloutSummary
 
@@ -53,6 +60,8 @@ class ScriptedExecutor:
 
     store: RunStorePort | None = None
     hold: bool = False
+    holdouts: dict[int, HoldoutStatus] = field(default_factory=dict)
+    """Holdout outcomes by candidate number (1-based); the others never ran the holdout."""
     started: asyncio.Event = field(default_factory=asyncio.Event)
     executed: list[ExecutedRun] = field(default_factory=list)
 
@@ -109,6 +118,7 @@ class ScriptedExecutor:
                     count=1,
                     patch_sha256=sha,
                     gate=gate,
+                    holdout=self.holdouts.get(index + 1, "not_run"),
                 )
             )
             gates.append(GateResult(rollout_id=rid, passed=passed))

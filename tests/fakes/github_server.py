@@ -75,6 +75,8 @@ class FakeGitHub:
         self.clock = clock
         self.drafts_supported = True
         self.max_per_page = 100
+        self.observers: list[Callable[[str, str], None]] = []
+        """Called with (method, path) as each request arrives, in the server's thread."""
         """GitHub caps pages at 100 items; tests lower this to exercise pagination cheaply."""
         self.api_prefix = "/api/v3" if ghes else ""
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -311,6 +313,8 @@ class FakeGitHub:
         rel = path.removeprefix(self.api_prefix) if kind == "api" else path
         auth = request.headers.get("authorization", "").partition(" ")[0].lower() or None
         response: Response | None = None
+        for observe in self.observers:
+            observe(request.method, rel)
         if kind == "api":
             for failure in self._failures:
                 if (

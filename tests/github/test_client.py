@@ -130,7 +130,7 @@ async def test_ghes_base_url_works_and_pins_the_api_version(
         pushed = fake.file_at("corp", "tool", "autofix/issue-1", "fix.txt")
 
     assert config is not None and config.text == "rollouts: 1\n"
-    assert (result.pr_created, pushed) == (True, "fixed\n")
+    assert (result.created, pushed) == (True, "fixed\n")
     versions = {r.api_version for r in fake.api_requests()}
     assert versions == {"2022-11-28"}
     assert any(r.path.startswith("/app/installations/") for r in fake.api_requests("POST"))

@@ -57,19 +57,19 @@ async def test_publish_pushes_the_branch_and_opens_a_draft(
     [pr] = fake_github.pulls("octo", "calc")
     assert (pr["title"], pr["body"], pr["draft"], pr["head"]["ref"], pr["base"]["ref"]) == (
         "Fix #1: Median is wrong",
-        "## Summary\nFixed median.",
+        "<!-- autofix:begin -->\n## Summary\nFixed median.\n<!-- autofix:end -->",
         True,
         "autofix/issue-1",
         "main",
     )
-    assert (result.pr_number, result.pr_created, result.pushed) == (pr["number"], True, True)
-    fetched = await repo.get_pull_request(result.pr_number)
+    assert (result.number, result.created, result.pushed) == (pr["number"], True, True)
+    fetched = await repo.get_pull_request(result.number)
     assert (fetched.head_ref, fetched.head_sha, fetched.draft) == (
         "autofix/issue-1",
         result.head_sha,
         True,
     )
-    assert result.pr_url == fetched.html_url
+    assert result.url == fetched.html_url
     assert fake_github.branches("octo", "calc")["autofix/issue-1"] == result.head_sha
     assert fake_github.file_at("octo", "calc", "autofix/issue-1", "calc/stats.py") == FIX_1
     author = fake_github.state.repos["octo/calc"].last_commit("autofix/issue-1", "%an <%ae>|%s")
@@ -85,8 +85,8 @@ async def test_republishing_the_same_patch_changes_nothing(
 
     second = await publish(repo, request(patch))
 
-    assert (second.pr_number, second.head_sha) == (first.pr_number, first.head_sha)
-    assert (second.pr_created, second.pushed) == (False, False)
+    assert (second.number, second.head_sha) == (first.number, first.head_sha)
+    assert (second.created, second.pushed) == (False, False)
     assert len(fake_github.pulls("octo", "calc")) == 1
     assert _pushes(fake_github) == pushes_before
 
@@ -100,10 +100,10 @@ async def test_a_new_patch_updates_the_branch_and_the_same_pr(
         repo, request(diff_of(tmp_path, {"calc/stats.py": FIX_2}), body="refined after review")
     )
 
-    assert second.pr_number == first.pr_number
+    assert second.number == first.number
     assert second.head_sha != first.head_sha and second.pushed
     [pr] = fake_github.pulls("octo", "calc")
-    assert pr["body"] == "refined after review"
+    assert pr["body"] == "<!-- autofix:begin -->\nrefined after review\n<!-- autofix:end -->"
     assert fake_github.file_at("octo", "calc", "autofix/issue-1", "calc/stats.py") == FIX_2
 
 
@@ -116,7 +116,7 @@ async def test_already_exists_answer_reuses_the_open_pr(
 
     second = await publish(repo, request(diff_of(tmp_path, {"calc/stats.py": FIX_2})))
 
-    assert (second.pr_number, second.pr_created) == (first.pr_number, False)
+    assert (second.number, second.created) == (first.number, False)
     assert len(fake_github.pulls("octo", "calc")) == 1
     assert [r.status for r in fake_github.api_requests("POST") if r.path.endswith("/pulls")] == [
         201,

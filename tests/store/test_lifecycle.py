@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.store import InvalidTransition, PullRequestLink, RunNotFound, Store
+from app.github.models import PullRequestLink
+from app.store import InvalidTransition, RunNotFound, Store
 from tests.store.samples import REPO, new_run
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.command_line import CommandLine
+from app.github.branch import BranchMoved
 from app.worker.commands.table import Call, Command, command
 from app.worker.publishing import publish_result
 from scaling.result import Winner
@@ -49,6 +50,10 @@ async def pick(call: Call) -> str:
             "patch": patch,
         }
     )
-    link = await publish_result(call.deps, call.repo, run, picked, patch, call.config.pr.draft)
+    try:
+        link = await publish_result(call.deps, call.repo, run, picked, patch, call.config.pr.draft)
+    except BranchMoved as exc:
+        await call.say(str(exc))
+        return "branch_moved"
     await call.say(f"Switched {link.url} to candidate {n} (`{candidate.id}`).")
     return "picked"

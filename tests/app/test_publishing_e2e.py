@@ -1,0 +1,63 @@
+"""Publishing through the App: the PR row names the candidate on the PR, maintainers' commits
+survive a new run, and a candidate that failed its holdout cannot be picked."""
+
+from __future__ import annotations
+
+from app.github.publish import branch_of
+from tests.app.harness import AppUnderTest
+from tests.fakes.executor import ScriptedExecutor
+
+
+async def _opened(app: AppUnderTest) -> int:
+    number = app.github.add_issue("octo", "calc", "add() subtracts", "2 + 2 gives 0")
+    await app.deliver("issues", app.payloads.labeled(number))
+    await app.work_off()
+    assert len(app.pulls()) == 1
+    return number
+
+
+async def _on_pr(app: AppUnderTest, number: int) -> str | None:
+    link = await app.store.latest_pull_request("octo/calc", branch_of(number))
+    return link.rollout_id if link else None
+
+
+async def test_the_pr_record_names_the_candidate_on_the_pr(app: AppUnderTest) -> None:
+    number = await _opened(app)
+    assert await _on_pr(app, number) == "r0-0"
+
+    await app.deliver("issue_comment", app.payloads.comment(number, "/autofix pick 3"))
+    await app.work_off()
+
+    assert "candidate 3" in app.bot_replies(number)[-1]
+    assert await _on_pr(app, number) == "r0-2"
+
+
+async def test_a_maintainers_commit_on_the_branch_survives_a_new_run(app: AppUnderTest) -> None:
+    number = await _opened(app)
+    branch = branch_of(number)
+    theirs = app.github.advance_branch("octo", "calc", branch, {"NOTES.md": "mine\n"})
+
+    await app.deliver("issue_comment", app.payloads.comment(number, "/autofix retry"))
+    await app.work_off()
+
+    assert app.github.branches("octo", "calc")[branch] == theirs
+    retried = await app.wait_for_run(number, "unresolved", deadline_s=5)
+    status = next(
+        c["body"]
+        for c in app.status_comments(number)
+        if f"autofix:status run={retried.id} " in c["body"]
+    )
+    assert "did not push" in status and "/autofix refine" in status
+
+
+async def test_pick_refuses_a_candidate_that_failed_its_holdout(app: AppUnderTest) -> None:
+    app.executor = ScriptedExecutor(store=app.store, holdouts={1: "passed", 3: "failed"})
+    number = await _opened(app)
+    before = app.github.branches("octo", "calc")[branch_of(number)]
+
+    await app.deliver("issue_comment", app.payloads.comment(number, "/autofix pick 3"))
+    await app.work_off()
+
+    assert "failed the holdout" in app.bot_replies(number)[-1]
+    assert app.github.branches("octo", "calc")[branch_of(number)] == before
+    assert await _on_pr(app, number) == "r0-0"
