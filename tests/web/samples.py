@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.store import NewRun, PullRequestLink, Store
+from app.github.models import PullRequestLink
+from app.store import NewRun, Store
 from app.trajectory import EndRecord, Observation, StartRecord, StepRecord, trajectory_file
 from scaling.issue import Issue
 from scaling.result import (
