@@ -59,14 +59,24 @@ def _allowed_model(config: RepoConfig, policy: OperatorPolicy, source: str) -> s
         raise ConfigError([f"`model` in {source}: {exc}"]) from None
     if wanted in allowed:
         return str(wanted)
-    names = ", ".join(f"`{spec}`" for spec in allowed)
+    if wanted.base_url is None:
+        # `provider:name` means the operator's endpoint for that model.
+        for spec in allowed:
+            if (spec.provider, spec.model) == (wanted.provider, wanted.model):
+                return str(spec)
+    # Named without their URLs: the operator's endpoints are not the repository's business.
+    names = ", ".join(dict.fromkeys(f"`{spec.provider}:{spec.model}`" for spec in allowed))
     raise ConfigError(
         [
-            f"`model` in {source} is {config.model!r}, which this deployment does not allow: "
-            f"use one of {names}, or remove `model` (the operator widens the list with "
+            f"`model` in {source} is {_without_url(wanted)!r}, which this deployment does not "
+            f"allow: use one of {names}, or remove `model` (the operator widens the list with "
             "AUTOFIX_ALLOWED_MODELS)"
         ]
     )
+
+
+def _without_url(spec: ModelSpec) -> str:
+    return f"{spec.provider}:{spec.model}" + ("@<url>" if spec.base_url else "")
 
 
 # Images autofix builds hold one repository's tree and setup output: never a starting point.

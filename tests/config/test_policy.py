@@ -89,3 +89,17 @@ def test_solve_takes_the_operators_own_config_as_written(tmp_path: Path) -> None
     job, _ = prepare(args, Settings.model_validate({"work_dir": tmp_path, "max_budget_usd": 5}))
     assert job.model_spec == "anthropic:claude-sonnet-4-6@https://gateway.internal/v1"
     assert set(job.config.prices) == {"claude-sonnet-4-6"} and job.config.budget.usd == 900
+
+
+def test_a_model_named_without_url_gets_the_operators_endpoint_which_stays_unnamed() -> None:
+    policy = OperatorPolicy(
+        allowed_models=("anthropic:claude-sonnet-4-6", "openai:qwen@http://vllm.internal:8000/v1")
+    )
+    assert applied("model: openai:qwen\n", policy)["model"] == (
+        "openai:qwen@http://vllm.internal:8000/v1"
+    )
+    with pytest.raises(ConfigError) as caught:
+        applied("model: openai:qwen@https://collector.example/v1\n", policy)
+    (problem,) = caught.value.problems
+    assert "`openai:qwen`" in problem and "`anthropic:claude-sonnet-4-6`" in problem
+    assert "vllm.internal" not in problem and "collector.example" not in problem
