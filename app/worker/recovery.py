@@ -26,6 +26,7 @@ async def recover_orphans(deps: WorkerDeps) -> list[int]:
             await deps.store.transition(run.id, "failed", error="the worker stopped mid-run")
         except InvalidTransition:
             continue  # it finished while we looked
+        deps.metrics.finished("failed")
         recovered.append(run.id)
         await deps.reaper.reap(str(run.id))
         tracker = RunTracker(

@@ -67,6 +67,7 @@ async def cancel_run(deps: WorkerDeps, repo: RepoApi, trigger: Trigger, reason: 
             await deps.store.transition(active.id, "cancelled", error=reason)
         except InvalidTransition:
             return "cancelling"  # it started meanwhile; its job sees the flag
+        deps.metrics.finished("cancelled")
         tracker = RunTracker(phase="cancelled", outcome=f"Cancelled: {reason}.")
         await repo.upsert_status_comment(
             trigger.number,

@@ -11,8 +11,11 @@ import socket
 import httpx
 import uvicorn
 
+from app.queue import queue_pool
+from app.store.records import NewRun
 from app.telemetry.logs import JsonFormatter
 from app.web.signature import sign
+from app.worker.recovery import recover_orphans
 from tests.app.harness import SECRET, AppUnderTest
 
 
@@ -96,3 +99,28 @@ async def test_the_service_logs_each_request_with_its_delivery(app: AppUnderTest
     health = [line for line in lines if "/healthz" in str(line["message"])]
     assert len(webhook) == 1 and webhook[0]["delivery_id"] == delivery
     assert len(health) == 1 and health[0]["delivery_id"] is None  # nothing leaks across requests
+
+
+async def test_runs_failed_by_recovery_are_counted(app: AppUnderTest) -> None:
+    number = app.github.add_issue("octo", "calc", "add() subtracts")
+    made = await app.store.create_run(
+        NewRun(
+            repo="octo/calc",
+            installation_id=1,
+            issue_number=number,
+            trigger="label",
+            delivery_id="d-recovered",
+        )
+    )
+    # Running without a heartbeat: what a worker killed mid-run leaves behind.
+    await app.store.transition(made.run.id, "running")
+    redis = queue_pool(app.redis_url)
+    try:
+        deps = await app.make_deps(redis)
+        assert await recover_orphans(deps) == [made.run.id]
+        assert await recover_orphans(deps) == []
+    finally:
+        await redis.aclose(close_connection_pool=True)
+        for clients in app.clients:
+            await clients.aclose()
+    assert sample(app, "autofix_runs_total", status="failed") == 1

@@ -41,6 +41,8 @@ async def test_cancel_command_stops_a_running_run(
         await app.aclose()
     assert app.pulls() == []
     assert str(run.id) in getattr(app.reaper, "reaped", []), "the run's sandboxes were reaped"
+    cancelled = app.metrics.registry.get_sample_value("autofix_runs_total", {"status": "cancelled"})
+    assert cancelled == 1
     status = app.status_comments(number)
     assert len(status) == 1 and "cancelled" in status[0]["body"].lower()
 
