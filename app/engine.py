@@ -131,6 +131,7 @@ def make_engine(
             command=config.test_command,
             holdout=config.tests.holdout,
             holdout_command=config.tests.holdout_command,
+            report=config.tests.report,
             protected=config.protected_paths,
             timeout_s=float(config.tests.timeout_s),
         ),

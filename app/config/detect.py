@@ -47,6 +47,15 @@ def detect_test_command(files: RepoFiles) -> str | None:
     return None
 
 
+def detect_report(command: str) -> str | None:
+    """Where the build tools autofix detects write JUnit XML, for the command it detected."""
+    if command.startswith("mvn "):
+        return "target/surefire-reports/TEST-*.xml"
+    if command.endswith("gradlew test") or command == "gradle test":
+        return "build/test-results/test/TEST-*.xml"
+    return None
+
+
 def detect_protected(files: RepoFiles) -> tuple[str, ...]:
     """Top-level test directories; the maintainers' tests a candidate may not weaken."""
     return tuple(d for d in TEST_DIRS if files.has_dir(d))

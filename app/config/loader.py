@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.config.detect import detect_protected, detect_test_command
+from app.config.detect import detect_protected, detect_report, detect_test_command
 from app.config.errors import ConfigError
 from app.config.messages import explain
 from app.config.repo_files import RepoFiles
@@ -57,8 +57,13 @@ def resolve_defaults(config: RepoConfig, files: RepoFiles, source: str = CONFIG_
                 "repository does not contain: fix the path or remove it"
             ]
         )
+    report = tests.report if tests.command else (tests.report or detect_report(command))
     return config.model_copy(
-        update={"tests": tests.model_copy(update={"command": command, "protected": protected})}
+        update={
+            "tests": tests.model_copy(
+                update={"command": command, "protected": protected, "report": report}
+            )
+        }
     )
 
 

@@ -91,6 +91,13 @@ class TestsConfig(_Section):
         default=None,
         description="Maintainers' test paths, reset to base before gating; detected when absent.",
     )
+    report: str | None = Field(
+        default=None,
+        min_length=1,
+        description="JUnit XML the test command writes, as a path or glob inside the "
+        "repository (e.g. `target/surefire-reports/*.xml`), for runners autofix does not "
+        "know; detected for Maven and Gradle.",
+    )
     timeout_s: int = Field(
         default=900, ge=10, le=7200, description="Seconds one run of the test command may take."
     )
@@ -107,6 +114,20 @@ class TestsConfig(_Section):
         description="Finalists whose patches each run the others' new tests, as evidence for "
         "reviewers (it never changes the winner); 0 turns it off.",
     )
+
+    @field_validator("report")
+    @classmethod
+    def _report_glob(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not re.fullmatch(r"[A-Za-z0-9_.*?\[\]/-]+", value) or value.startswith("/"):
+            raise ValueError(
+                f"{value!r} must be a path or glob inside the repository made of letters, "
+                "digits and _ . - / * ? [ ] (e.g. build/test-results/test/*.xml)"
+            )
+        if ".." in value.split("/"):
+            raise ValueError(f"{value!r} must stay inside the repository (no `..`)")
+        return value
 
 
 class BudgetConfig(_Section):

@@ -77,7 +77,10 @@ class PreparedRun(BaseModel):
         description="Extra environment variables; each value is one shell word, expanded by the "
         "shell (it may refer to the variable's previous value as `$NAME`).",
     )
-    canary: CanaryIds
+    canary: CanaryIds | None = Field(
+        description="The canary tests' ids; None only for reports autofix cannot add tests to "
+        "(`tests.report`), which are then read without an authenticity check."
+    )
 
 
 class TestFramework(Protocol):

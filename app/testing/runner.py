@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.testing.command import plain_command, run_script, tail
 from app.testing.framework import ReportError, RunNames
 from app.testing.frameworks import framework_for
+from app.testing.frameworks.junit_files import JUnitFiles
 from app.testing.patches import added_test_files, restrict_patch
 from app.testing.protocols import RunSandbox, SandboxOpener
 from sandbox.builder import WORKSPACE
@@ -33,6 +34,11 @@ class TestPlan(BaseModel):
     holdout: tuple[str, ...] = Field(default=(), description="Hidden except for holdout runs.")
     protected: tuple[str, ...] = Field(default=(), description="Reset to base before gating.")
     timeout_s: float = Field(default=900.0, gt=0, description="Seconds one run may take.")
+    report: str | None = Field(
+        default=None,
+        description="JUnit XML files the command writes (path or glob in the repository), read "
+        "when no known framework runs the command.",
+    )
     holdout_command: str | None = Field(
         default=None,
         description="Runs the holdout tests, as written, when `command` with the holdout paths "
@@ -168,6 +174,8 @@ class DockerTestRunner:
         """Run `command` (the test command) on `paths`; canaries go near `near` or `paths`."""
         command = command or self.plan.command
         framework = framework_for(command)
+        if framework is None and self.plan.report:
+            framework = JUnitFiles(self.plan.report)
         prepared = None
         if framework is not None:
             names = RunNames.fresh(WORKSPACE, near=self._near([*near, *paths]))
@@ -192,6 +200,8 @@ class DockerTestRunner:
             outcomes = framework.parse(report.output)
         except ReportError:
             return run
+        if prepared.canary is None:  # a report autofix cannot add canaries to
+            return run.model_copy(update={"parsed": True, "outcomes": outcomes})
         judged = judge_canaries(
             outcomes, result.exit_code, prepared.canary, framework.tests_failed(result.exit_code)
         )

@@ -115,3 +115,25 @@ def test_config_is_read_from_head_not_the_work_tree(tmp_path: Path) -> None:
 def test_a_directory_without_git_is_refused(tmp_path: Path) -> None:
     with pytest.raises(NotAGitRepository, match="git init"):
         RepoFiles.from_git(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("contents", "report"),
+    [
+        ({"pom.xml": "<project/>"}, "target/surefire-reports/TEST-*.xml"),
+        ({"build.gradle": "", "gradlew": ""}, "build/test-results/test/TEST-*.xml"),
+        ({"go.mod": "module x\n"}, None),
+        (
+            {"pom.xml": "", ".github/autofix.yml": "tests:\n  command: mvn -q verify\n"},
+            None,
+        ),
+        (
+            {"pom.xml": "", ".github/autofix.yml": "tests:\n  report: out/**/*.xml\n"},
+            "out/**/*.xml",
+        ),
+    ],
+)
+def test_report_files_are_detected_only_with_the_command(
+    contents: dict[str, str], report: str | None
+) -> None:
+    assert load_repo_config(files(contents)).tests.report == report

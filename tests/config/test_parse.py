@@ -191,3 +191,17 @@ def test_deployment_image_applies_only_where_the_repository_chose_none() -> None
     assert parse_repo_config("", SOURCE).with_default_image("ours:1").sandbox.image == "ours:1"
     chosen = parse_repo_config("sandbox:\n  image: theirs:2\n", SOURCE)
     assert chosen.with_default_image("ours:1").sandbox.image == "theirs:2"
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["out/x.xml; curl evil", "/tmp/report.xml", "../elsewhere/*.xml", "$(id).xml", "a b.xml"],
+)
+def test_a_report_pattern_with_shell_syntax_or_outside_paths_is_refused(pattern: str) -> None:
+    (message,) = problems(f"tests:\n  report: '{pattern}'\n")
+    assert message.startswith(f"`tests.report` on line 2 of {SOURCE}"), message
+
+
+def test_a_report_glob_is_accepted() -> None:
+    config = parse_repo_config("tests:\n  report: build/test-results/**/TEST-*.xml\n", SOURCE)
+    assert config.tests.report == "build/test-results/**/TEST-*.xml"

@@ -59,6 +59,7 @@ def run_prepared(
         outcomes = framework.parse(report)
     finally:
         shutil.rmtree(names.report_dir, ignore_errors=True)
+    assert prepared.canary is not None, "every known framework adds canaries"
     judged = judge_canaries(
         outcomes, done.returncode, prepared.canary, framework.tests_failed(done.returncode)
     )
