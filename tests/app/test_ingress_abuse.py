@@ -7,8 +7,10 @@ import contextlib
 import json
 import re
 import secrets
+import socket
 import uuid
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -21,6 +23,7 @@ from app.web.body import MAX_BODY_BYTES, BodyTooSlow, read_body
 from app.web.metric_labels import KNOWN_EVENTS, WEBHOOK_OUTCOMES
 from app.web.signature import sign
 from tests.app.examples import load_example
+from tests.web.live import LiveServer
 
 SECRET = "abuse-webhook-secret"
 MIB = 1024 * 1024
@@ -178,3 +181,19 @@ async def test_every_label_value_comes_from_a_known_vocabulary(redis_url: str) -
     assert events <= KNOWN_EVENTS | {"other", "none"}
     assert outcomes <= WEBHOOK_OUTCOMES
     assert {"queued", "duplicate", "bad_signature", "bad_payload"} <= outcomes
+
+
+def test_a_real_server_answers_413_before_any_of_the_body_is_sent(redis_url: str) -> None:
+    app = create_app(webhook_secret=SECRET, redis_url=redis_url, database_ok=_db_ok)
+    with LiveServer() as live:
+        live.start(app)
+        address = urlsplit(live.url)
+        assert address.hostname is not None and address.port is not None
+        with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+            sock.sendall(
+                b"POST /webhook HTTP/1.1\r\nHost: autofix\r\nX-GitHub-Event: issues\r\n"
+                b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % (30 * MIB)
+            )
+            # Not one byte of the body was sent: only a server that never waits for it answers.
+            reply = sock.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
