@@ -9,8 +9,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
+from tests.browser import chromium
 from tests.fakes.github_server import FakeGitHub
-from tests.setup.browser import chromium
 from tests.setup.process import SetupProcess
 
 

@@ -1,4 +1,4 @@
-"""Debian's headless Chromium through Selenium 4; nothing is downloaded."""
+"""Debian's headless Chromium through Selenium 4 for every browser test; nothing is downloaded."""
 
 from __future__ import annotations
 
