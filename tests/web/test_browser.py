@@ -14,8 +14,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from app.store import Store, migrate
 from app.web.server import app_from_settings
+from tests.browser import chromium
 from tests.fakes.github_server import FakeGitHub
-from tests.setup.browser import chromium
 from tests.web.conftest import HIDDEN, dashboard_settings
 from tests.web.live import LiveServer
 from tests.web.samples import finished_result, seed_run, write_trajectory
