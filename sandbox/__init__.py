@@ -1,7 +1,7 @@
 """Where untrusted code runs: Docker sandboxes. Knows nothing of GitHub or LLMs."""
 
 from sandbox.client import docker_client
-from sandbox.container import DockerSandbox, default_environments
+from sandbox.container import DockerSandbox
 from sandbox.errors import (
     CommitNotFound,
     DockerUnavailable,
@@ -31,6 +31,5 @@ __all__ = [
     "SandboxPool",
     "SandboxSpec",
     "SetupFailed",
-    "default_environments",
     "docker_client",
 ]

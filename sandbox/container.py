@@ -22,7 +22,6 @@ from sandbox.images import Environments, Prepared
 from sandbox.layer import LAYER_LABEL, LayerLimit, is_refusal
 from sandbox.models import ExecResult, SandboxSpec
 from sandbox.observer import SandboxObserver
-from sandbox.reaper import Reaper
 from sandbox.workspace import WorkspaceFiles, safe_relative
 
 AGENT = "1000:1000"
@@ -43,13 +42,8 @@ while [ "$EPOCHSECONDS" -lt "$end" ]; do
   (exec -a autofix-sandbox-idle sleep $((end - EPOCHSECONDS))) & wait $!
 done
 """
+# Sandboxes given no cache of their own share this one: one per process, like the Docker engine.
 _default_environments = Environments()
-_reaped_at_start = False
-
-
-def default_environments() -> Environments:
-    """The process-wide image cache that sandboxes use unless given their own."""
-    return _default_environments
 
 
 class DockerSandbox(WorkspaceFiles):
@@ -114,13 +108,9 @@ class DockerSandbox(WorkspaceFiles):
 
     async def start(self) -> None:
         """Create and start the container and unpack the workspace into its volume."""
-        global _reaped_at_start
         asked = time.monotonic()
         if self._client is None:
             self._client = await blocking(docker_client)
-        if not _reaped_at_start:
-            _reaped_at_start = True
-            await Reaper(self._client).reap(live_run_ids=None, scope=self.spec.scope)
         self._prepared = await self._environments.prepare(self._client, self.spec)
         try:
             await self._create_shielded(self._prepared.image_id)

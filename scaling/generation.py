@@ -20,6 +20,7 @@ def fallback_summary(rollout: Rollout, why: str) -> RolloutSummary:
         rollout_id=rollout.rollout_id,
         approach=f"No summary available ({why}). Exit status: {rollout.exit_status}.",
         fallback=True,
+        fallback_reason=why,
     )
 
 

@@ -70,6 +70,9 @@ class RolloutSummary(BaseModel):
     fallback: bool = Field(
         default=False, description="True when built from the trajectory, not by the model."
     )
+    fallback_reason: str | None = Field(
+        default=None, description="Why the model's summary was not used (with `fallback`)."
+    )
     trajectory_tokens: int = Field(
         default=0, ge=0, description="Estimated tokens of the trajectory and patch summarized."
     )

@@ -19,6 +19,7 @@ from app.solve.preflight import BadInput, SolveArgs, check_image, prepare
 from app.solve.progress import ProgressView
 from sandbox.client import docker_client
 from sandbox.errors import SandboxError
+from sandbox.reaper import Reaper
 from scaling.issue import Issue
 from scaling.result import RunResult
 
@@ -62,6 +63,8 @@ async def _solve(
     client = None
     try:
         client = await _docker(job)
+        # Sandboxes an interrupted earlier run left behind: expired ones and orphaned volumes.
+        await Reaper(client).reap(scope=job.scope)
         try:
             options = setup_options(job.config, settings, client, service=False, repository=None)
             sandboxes = make_sandboxes(job, client, options)

@@ -47,8 +47,6 @@ class ProgressView:
         self.rows: dict[str, _Row] = {}
         self.log: list[str] = []
         self.spent = 0.0
-        # A runner that also reports its own rollouts' start and end must not double the lines.
-        self._seen: set[tuple[str, str]] = set()
         self.live: Live | None = None
         if console.is_terminal:
             self.live = Live(console=console, refresh_per_second=4, get_renderable=self.render)
@@ -73,11 +71,6 @@ class ProgressView:
             self.console.print(line, markup=False, highlight=False, soft_wrap=True)
 
     def _apply(self, event: Event) -> str | None:
-        if isinstance(event, RolloutStarted | RolloutFinished):
-            key = (event.kind, event.rollout_id)
-            if key in self._seen:
-                return None
-            self._seen.add(key)
         if isinstance(event, RoundStarted):
             seeds = f", refining {', '.join(event.conditioned_on)}" if event.conditioned_on else ""
             return f"round {event.round}: {event.rollouts} rollouts{seeds}"

@@ -9,9 +9,7 @@ from app.status.cross import cross_outcome, cross_sentence
 from app.status.outcome import explain_outcome
 from app.status.templates import render
 from app.status.tracker import RunTracker
-from scaling.result import CandidateRecord, RunResult
-
-STATUS_MARKER = "<!-- autofix:status -->"
+from scaling.result import RunResult
 
 
 class CheckOutput(BaseModel):
@@ -40,15 +38,6 @@ def render_status(tracker: RunTracker) -> str:
         bracket=mermaid_bracket(tracker.matches, final),
         cell=cell,
     )
-
-
-def winning_candidate(result: RunResult) -> CandidateRecord | None:
-    if result.winner is None:
-        return None
-    for candidate in result.candidates:
-        if result.winner.rollout_id in candidate.rollout_ids:
-            return candidate
-    return None
 
 
 def render_pr_body(

@@ -36,10 +36,11 @@ def _short(command: str) -> str:
     return flat if len(flat) <= 200 else flat[:199] + "…"
 
 
-def fallback_summary(
-    rollout: Rollout, records: Sequence[AnyRecord], test_command: str | None
+def summary_from_trajectory(
+    rollout: Rollout, records: Sequence[AnyRecord], test_command: str | None, reason: str
 ) -> RolloutSummary:
-    """Commands run, tests seen with their exit codes and the final diff; marked `fallback`."""
+    """Commands run, tests seen with their exit codes and the final diff; marked `fallback`
+    with `reason`, why the model's own summary was not used."""
     observations: list[Observation] = [o for s in steps_of(records) for o in s.observations]
     tests = [o for o in observations if is_test_command(o.command, test_command)]
     failures = [o for o in observations if o.exit_code != 0 and o not in tests]
@@ -79,4 +80,5 @@ def fallback_summary(
         confidence=0.0,
         patch_stats=patch_stats(rollout.patch),
         fallback=True,
+        fallback_reason=reason,
     )

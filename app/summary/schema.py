@@ -11,7 +11,14 @@ from scaling.summary import PatchStats, RolloutSummary
 
 TOOL_NAME = "summary"
 # Filled in by code, never by the model.
-_CODE_FIELDS = ("rollout_id", "fallback", "patch_stats", "trajectory_tokens", "summary_tokens")
+_CODE_FIELDS = (
+    "rollout_id",
+    "fallback",
+    "fallback_reason",
+    "patch_stats",
+    "trajectory_tokens",
+    "summary_tokens",
+)
 
 
 def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:

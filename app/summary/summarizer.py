@@ -12,7 +12,7 @@ from app.llm.base import Message, Model, ModelError, ModelRequest, TextBlock
 from app.prompts import render
 from app.summary.budget import fit_to_budget, summary_tokens
 from app.summary.compress import AnyRecord, head_tail, render_trajectory, trajectory_tokens
-from app.summary.fallback import fallback_summary
+from app.summary.fallback import summary_from_trajectory
 from app.summary.patch_stats import patch_stats
 from app.summary.schema import SUMMARY_TOOL, SummaryRejected, parse_summary
 from app.trajectory import read_trajectory
@@ -55,7 +55,11 @@ class SummaryReport(BaseModel):
     trajectory_tokens: int
     summary_tokens: int
     compression_ratio: float
-    fallback_reason: str | None = None
+
+    @property
+    def fallback_reason(self) -> str | None:
+        """Why the model's summary was not used; it travels with the summary into the result."""
+        return self.summary.fallback_reason
 
 
 class LLMSummarizer:
@@ -87,7 +91,7 @@ class LLMSummarizer:
             log.warning(
                 "summary of %s falls back to the trajectory: %s", rollout.rollout_id, reason
             )
-            summary = fallback_summary(rollout, records, self.test_command)
+            summary = summary_from_trajectory(rollout, records, self.test_command, reason)
         summary = fit_to_budget(summary, self.config.max_summary_tokens)
         traj_tokens = trajectory_tokens(records) + len(rollout.patch) // 4
         sum_tokens = summary_tokens(summary)
@@ -109,7 +113,6 @@ class LLMSummarizer:
             trajectory_tokens=traj_tokens,
             summary_tokens=sum_tokens,
             compression_ratio=ratio,
-            fallback_reason=reason,
         )
 
     def _request(self, rollout: Rollout, issue: Issue, records: list[AnyRecord]) -> ModelRequest:

@@ -31,8 +31,8 @@ class Executor(Protocol):
     ) -> RunResult: ...
 
 
-class Reaper(Protocol):
-    """Removes every container and volume labelled with a run id."""
+class SandboxJanitor(Protocol):
+    """Cleans up sandboxes: one run's, whatever any run left behind, and unused images."""
 
     async def reap(self, run_id: str) -> int: ...
 
@@ -51,7 +51,7 @@ class WorkerDeps:
     store: RunStorePort
     repo_for: RepoFactory
     executor: Executor
-    reaper: Reaper
+    reaper: SandboxJanitor
     status_interval_s: float = 3.0
     policy: OperatorPolicy = field(default_factory=OperatorPolicy)
     """The operator's limits on repository config (the safe defaults unless configured)."""

@@ -15,7 +15,7 @@ from app.telemetry.run_metrics import RunMetrics
 from app.worker.adapters import GitHubRepos, RunReaper
 from app.worker.deps import WorkerDeps
 from app.worker.executor import EngineExecutor
-from app.worker.settings import DepsFactory, build_worker
+from app.worker.queue_worker import DepsFactory, build_worker
 from sandbox.client import docker_client
 from sandbox.reaper import Reaper
 

@@ -12,7 +12,7 @@ from app.github.branch import BranchMoved
 from app.status.outcome import explain_outcome
 from app.status.tracker import RunTracker
 from app.store.errors import InvalidTransition
-from app.store.records import Run
+from app.store.records import Run, RunStatus
 from app.telemetry.context import bind
 from app.worker.deps import WorkerDeps, deps_of
 from app.worker.issue import writers_issue
@@ -135,13 +135,13 @@ async def _execute(
 async def _finish(
     deps: WorkerDeps,
     run_id: int,
-    status: str,
+    status: RunStatus,
     *,
     error: str | None = None,
     winner: str | None = None,
 ) -> None:
     try:
-        await deps.store.transition(run_id, status, error=error, winner=winner)  # type: ignore[arg-type]
+        await deps.store.transition(run_id, status, error=error, winner=winner)
     except InvalidTransition:
         log.warning("run %s was already finished elsewhere", run_id)
         return

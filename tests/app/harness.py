@@ -27,8 +27,8 @@ from app.telemetry.run_metrics import RunMetrics
 from app.web.app import create_app
 from app.web.signature import sign
 from app.worker.adapters import GitHubRepos
-from app.worker.deps import Executor, Reaper, WorkerDeps
-from app.worker.settings import build_worker
+from app.worker.deps import Executor, SandboxJanitor, WorkerDeps
+from app.worker.queue_worker import build_worker
 from tests.app.deliveries import Deliveries
 from tests.fakes.executor import RecordingReaper, ScriptedExecutor
 from tests.fakes.github_server import FakeGitHub
@@ -56,7 +56,7 @@ class AppUnderTest:
     executor: Executor | None = None
     owner: str = "octo"
     name: str = "calc"
-    reaper: Reaper = field(default_factory=RecordingReaper)
+    reaper: SandboxJanitor = field(default_factory=RecordingReaper)
     db_url: str = ""
     write_interval_s: float = 0.0
     """Spacing of GitHub writes; production's 1 s only slows tests down."""

@@ -1,11 +1,12 @@
-"""The worker prunes unused sandbox images on a schedule of its own, through its Reaper."""
+"""The worker cleans up sandboxes on a schedule of its own: a sweep at start-up and every
+five minutes, and an hourly prune of unused images."""
 
 from __future__ import annotations
 
 from arq.connections import ArqRedis
 
 from app.queue import queue_pool
-from app.worker.settings import prune_job, sweep_job, worker_options
+from app.worker.queue_worker import prune_job, sweep_job, worker_options
 from tests.app.harness import AppUnderTest
 from tests.fakes.executor import RecordingReaper
 
@@ -29,3 +30,10 @@ async def test_prune_runs_hourly_apart_from_the_recovery_sweep(app: AppUnderTest
         await redis.aclose(close_connection_pool=True)
         for clients in app.clients:
             await clients.aclose()
+
+
+async def test_a_starting_worker_sweeps_what_a_killed_one_left_behind(app: AppUnderTest) -> None:
+    reaper = app.reaper
+    assert isinstance(reaper, RecordingReaper)
+    await app.work_off()  # nothing queued: only what runs at start-up
+    assert reaper.sweeps == 1

@@ -142,7 +142,7 @@ class ScriptedExecutor:
 
 
 class RecordingReaper:
-    """The worker's Reaper when the executor starts no containers: records what it was asked."""
+    """The worker's sandbox janitor when no containers are started: records what it is asked."""
 
     def __init__(self) -> None:
         self.reaped: list[str] = []

@@ -31,9 +31,7 @@ from scaling.summary import RolloutSummary
 EVENTS: list[Event] = [
     RoundStarted(round=1, rollouts=2, conditioned_on=["r0-0", "r0-1"]),
     RolloutStarted(rollout_id="r1-0", round=1),
-    RolloutStarted(rollout_id="r1-0", round=1),  # the runner and the engine both report it
     RolloutStep(rollout_id="r1-0", step=1, command="python3 -m pytest -q\nsecond line"),
-    RolloutFinished(rollout_id="r1-0", exit_status="submitted", steps=3, cost_usd=0.25),
     RolloutFinished(rollout_id="r1-0", exit_status="submitted", steps=3, cost_usd=0.25),
     BaselineDone(runs=2, parsed=True, passing=3, flaky=["t::flaky"]),
     GateDecided(rollout_id="r1-0", passed=False, tamper=["skip added: tests/t.py"]),

@@ -119,6 +119,7 @@ async def test_garbage_falls_back_to_the_trajectory(
 
     summary = report.summary
     assert summary.fallback and report.fallback_reason
+    assert summary.fallback_reason == report.fallback_reason
     assert summary.rollout_id == "r1" and summary.confidence == 0.0
     assert [(e.command, e.passed) for e in summary.evidence] == [
         ("python3 -m pytest -q", False),
@@ -142,5 +143,7 @@ async def test_fallback_without_a_trajectory_file(
     summary, usage = await LLMSummarizer(model).summarize(rollout, ISSUE)
 
     assert summary.fallback and usage.calls == 1
+    # What the engine keeps (and the stored result shows) says why the model's summary is absent.
+    assert summary.fallback_reason and "SummaryRejected" in summary.fallback_reason
     assert any("step_limit" in risk for risk in summary.risks)
     assert any("No test run" in risk for risk in summary.risks)

@@ -1,4 +1,4 @@
-"""arq settings of `autofix worker`: explicit timeouts and tries for every job (no arq defaults)."""
+"""The arq worker of `autofix worker`: its jobs and schedule, each with explicit timeouts."""
 
 from __future__ import annotations
 
@@ -79,6 +79,8 @@ def worker_options(
                 sweep_job,
                 minute=set(range(0, 60, 5)),
                 second={30},
+                # Once at start-up too: what a killed worker left behind goes first.
+                run_at_startup=True,
                 unique=True,
                 timeout=SWEEP_TIMEOUT_S,
                 max_tries=1,
