@@ -144,10 +144,12 @@ class DockerSandbox(WorkspaceFiles):
             volume = api.create_volume(f"{name}-ws", labels=labels)
         self._volume = str(volume["Name"])
         layer = LayerLimit(str(api.base_url), spec.layer_size)
+        # Asked for before the call: a concurrent sandbox may record the refusal meanwhile.
+        capped = layer.storage_opt() is not None
         try:
             self._container_id = self._create_container(image_id, name, labels, layer)
         except docker.errors.APIError as exc:
-            if layer.storage_opt() is None or not is_refusal(exc):
+            if not capped or not is_refusal(exc):
                 raise
             layer.refused(exc)
             self._container_id = self._create_container(image_id, name, labels, layer)
