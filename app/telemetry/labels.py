@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import get_args
 
 from app.store.records import RunStatus
-from app.web.metric_labels import OTHER, bounded
 from scaling.rollout import ExitStatus
 
 __all__ = [
@@ -17,6 +17,14 @@ __all__ = [
     "SANDBOX_PURPOSES",
     "bounded",
 ]
+
+OTHER = "other"
+
+
+def bounded(value: str, known: Collection[str]) -> str:
+    """`value` if it is one of `known`, else `other`."""
+    return value if value in known else OTHER
+
 
 RUN_STATUSES = frozenset(get_args(RunStatus)) | {"error"}
 EXIT_STATUSES = frozenset(get_args(ExitStatus))

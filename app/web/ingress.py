@@ -12,10 +12,11 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
+from app.telemetry.labels import bounded
 from app.trigger import HANDLE_JOB
 from app.web.body import BadLength, BodyTooLarge, BodyTooSlow, read_body
 from app.web.enqueue import DeliveryQueue
-from app.web.metric_labels import WEBHOOK_OUTCOMES, WebhookOutcome, bounded, event_label
+from app.web.metric_labels import WEBHOOK_OUTCOMES, WebhookOutcome, event_label
 from app.web.metrics import WebMetrics
 from app.web.payloads import Envelope
 from app.web.routing import route

@@ -6,10 +6,9 @@ known set becomes `other`. Labels never carry repository names, logins or other 
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Literal, get_args
 
-OTHER = "other"
+from app.telemetry.labels import bounded
 
 WebhookOutcome = Literal[
     "queued",
@@ -47,11 +46,6 @@ KNOWN_EVENTS = frozenset(
         "push",
     }
 )
-
-
-def bounded(value: str, known: Collection[str]) -> str:
-    """`value` if it is one of `known`, else `other`."""
-    return value if value in known else OTHER
 
 
 def event_label(event: str) -> str:
