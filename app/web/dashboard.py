@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
+from app.status.live import LiveProgress
 from app.store.errors import RunNotFound
 from app.store.records import Run
 from app.web.auth.gate import Gatekeeper
 from app.web.auth.viewer import Viewer
 from app.web.runs import RunReader
+
+
+class LiveSource(Protocol):
+    """Where a running run's progress is read from (the worker writes it)."""
+
+    async def read(self, run_id: int) -> LiveProgress | None: ...
 
 
 class NoSuchRun(Exception):
@@ -28,6 +36,13 @@ class Dashboard:
     """How often a live page's event stream looks for changes."""
     stream_s: float = 300.0
     """An event stream ends after this long; the browser reconnects, and access is re-checked."""
+    live: LiveSource | None = None
+    """Progress of running runs; without it a live page follows only the run's status."""
+
+    async def progress(self, run: Run) -> LiveProgress | None:
+        if self.live is None or not run.active:
+            return None
+        return await self.live.read(run.id)
 
     async def visible_run(self, viewer: Viewer, run_id: int) -> Run:
         try:

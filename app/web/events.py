@@ -14,6 +14,7 @@ from app.store.records import Run
 from app.web.access import Admit
 from app.web.auth.viewer import Viewer
 from app.web.dashboard import Dashboard
+from app.web.html import render_html
 from app.web.runs import RunSummary
 
 # A comment line this often keeps proxies from closing an idle stream.
@@ -55,11 +56,17 @@ async def _stream(dashboard: Dashboard, run: Run) -> AsyncIterator[str]:
     quiet_since = time.monotonic()
     sent = ""
     yield "retry: 2000\n\n"
+    shown = ""
     while True:
         state = snapshot(run)
         if state != sent:
             yield sse("run", state)
             sent, quiet_since = state, time.monotonic()
+        progress = await dashboard.progress(run)
+        fragment = render_html("progress.html.jinja", progress=progress) if progress else ""
+        if fragment != shown:
+            yield sse("progress", fragment)
+            shown, quiet_since = fragment, time.monotonic()
         if not run.active:
             yield sse("done", json.dumps({"status": run.status}))
             return

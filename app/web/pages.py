@@ -53,7 +53,8 @@ def build_pages(dashboard: Dashboard) -> APIRouter:
         found = await dashboard.visible_run(viewer, run_id)
         result = await dashboard.reader.get_result(run_id)
         view = run_view(found, result, dashboard.web_url)
-        return page("run.html.jinja", viewer=viewer, view=view)
+        progress = await dashboard.progress(found)
+        return page("run.html.jinja", viewer=viewer, view=view, progress=progress)
 
     @router.get("/runs/{run_id}/rollouts/{rollout_id}", response_class=HTMLResponse)
     async def rollout(

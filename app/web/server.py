@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 
 from app.settings import Settings
+from app.status.live import LiveBoard
 from app.store import Store, create_sql_engine
 from app.telemetry.logs import configure_logging
 from app.web.app import create_app
@@ -37,14 +38,12 @@ def app_from_settings(
     store = Store(engine)
     auth = auth_config(settings)
     token = operator_token(settings)
-    sessions_redis = Redis.from_url(
-        settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0
-    )
+    redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0)
     http = httpx.AsyncClient(timeout=GITHUB_TIMEOUT_S, follow_redirects=False)
     sign_in = None
     if auth is not None:
         sessions = SessionStore(
-            sessions_redis, max_age_s=auth.session_max_age_s, state_ttl_s=auth.state_ttl_s
+            redis, max_age_s=auth.session_max_age_s, state_ttl_s=auth.state_ttl_s
         )
         sign_in = SignIn(auth, sessions, GitHubOAuth(auth, http))
     dashboard = Dashboard(
@@ -52,6 +51,7 @@ def app_from_settings(
         gate=Gatekeeper(sign_in, token, clock),
         web_url=settings.web_url(),
         runs_dir=(settings.work_dir / "runs").resolve(),
+        live=LiveBoard(redis),
     )
 
     def ping() -> bool:
@@ -63,7 +63,7 @@ def app_from_settings(
         return await asyncio.wait_for(asyncio.to_thread(ping), timeout=3.0)
 
     async def close_sessions() -> None:
-        await sessions_redis.aclose()
+        await redis.aclose()
 
     return create_app(
         webhook_secret=settings.webhook_secret.get_secret_value(),

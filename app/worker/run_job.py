@@ -9,6 +9,7 @@ from typing import Any
 
 from app.config import RepoConfig
 from app.github.branch import BranchMoved
+from app.status.live import LiveBoard
 from app.status.outcome import explain_outcome
 from app.status.tracker import RunTracker
 from app.store.errors import InvalidTransition
@@ -57,7 +58,13 @@ async def _guarded(deps: WorkerDeps, run: Run) -> str:
         budget_usd=config.budget.usd, phase="running", run_url=deps.run_url(run.id)
     )
 
+    live = LiveBoard(deps.redis)
+
     async def upsert(body: str) -> None:
+        try:
+            await live.publish(run.id, tracker)
+        except Exception:  # the dashboard's live view must never hold up the status comment
+            log.warning("run %s: live progress not published", run.id, exc_info=True)
         await repo.upsert_status_comment(
             run.issue_number, str(run.id), body, comment_id=run.status_comment_id
         )

@@ -63,6 +63,8 @@ class AppUnderTest:
     policy: OperatorPolicy = field(default_factory=OperatorPolicy)
     metrics: RunMetrics = field(default_factory=RunMetrics)
     """The worker's metrics, shared by every worker the test starts."""
+    public_url: str | None = None
+    """The dashboard's address (`AUTOFIX_PUBLIC_URL`), for links in comments and PRs."""
 
     def __post_init__(self) -> None:
         self.db_url = self.db_url or f"sqlite:///{self.work / 'autofix.db'}"
@@ -96,6 +98,7 @@ class AppUnderTest:
             reaper=self.reaper,
             status_interval_s=0.2,
             policy=self.policy,
+            public_url=self.public_url,
             metrics=self.metrics,
         )
 

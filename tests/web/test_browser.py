@@ -8,12 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis.asyncio as aioredis
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from app.status.live import LiveBoard
+from app.status.tracker import RunTracker
 from app.store import Store, migrate
 from app.web.server import app_from_settings
+from scaling.events import RolloutStarted, RolloutStep
 from tests.browser import chromium
 from tests.fakes.github_server import FakeGitHub
 from tests.web.conftest import HIDDEN, dashboard_settings
@@ -29,6 +33,7 @@ class Site:
     url: str
     store: Store
     work_dir: Path
+    redis_url: str
     browser: webdriver.Chrome
 
     def open(self, path: str) -> None:
@@ -54,7 +59,7 @@ def site(tmp_path: Path, fresh_redis_url: str, github: FakeGitHub) -> Iterator[S
         server.start(app_from_settings(settings))
         try:
             with chromium(tmp_path / "profile") as browser:
-                yield Site(server.url, store, settings.work_dir, browser)
+                yield Site(server.url, store, settings.work_dir, fresh_redis_url, browser)
         finally:
             store.close()
 
@@ -111,6 +116,23 @@ def test_a_live_run_updates_itself_when_it_finishes(site: Site) -> None:
     status = site.browser.find_element(By.CSS_SELECTOR, "h1 [data-field=status]")
     assert status.text == "running"
     site.shot("live-before")
+
+    async def progress() -> None:
+        tracker = RunTracker(phase="running", budget_usd=5.0)
+        for n in range(3):
+            tracker.emit(RolloutStarted(rollout_id=f"r0-{n}", round=0))
+            tracker.emit(RolloutStep(rollout_id=f"r0-{n}", step=n + 2, command="pytest -q"))
+        redis = aioredis.Redis.from_url(site.redis_url)
+        try:
+            await LiveBoard(redis).publish(run_id, tracker)
+        finally:
+            await redis.aclose()
+
+    asyncio.run(progress())
+    WebDriverWait(site.browser, 20).until(
+        lambda b: len(b.find_elements(By.CSS_SELECTOR, "#progress tr[data-rollout]")) == 3
+    )
+    site.shot("live-progress")
 
     async def finish() -> None:
         await site.store.record_result(run_id, finished_result(4, 1))

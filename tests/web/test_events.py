@@ -7,28 +7,32 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+import redis.asyncio as aioredis
 
+from app.status.live import LiveBoard
+from app.status.tracker import RunTracker
 from app.store import Store, migrate
 from app.web.server import app_from_settings
+from scaling.events import RolloutStarted, RolloutStep
 from tests.fakes.github_server import FakeGitHub
 from tests.web.conftest import OPERATOR_TOKEN, dashboard_settings
 from tests.web.live import LiveServer
-from tests.web.samples import finished_result, seed_run
+from tests.web.samples import SCRIPT, finished_result, seed_run
 
 BEARER = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
 
-async def _events(lines: AsyncIterator[str]) -> list[tuple[str, dict[str, object]]]:
-    """The next event of the stream (or nothing once it has ended)."""
-    events: list[tuple[str, dict[str, object]]] = []
-    name = ""
+async def _event(lines: AsyncIterator[str]) -> tuple[str, str] | None:
+    """The next event of the stream as (name, data), or None once the stream has ended."""
+    name, data = "", []
     async for line in lines:
         if line.startswith("event: "):
             name = line.removeprefix("event: ")
         elif line.startswith("data: "):
-            events.append((name, json.loads(line.removeprefix("data: "))))
-            return events
-    return events
+            data.append(line.removeprefix("data: "))
+        elif not line and name:
+            return name, "\n".join(data)
+    return None
 
 
 async def test_a_live_run_streams_its_changes_and_ends_when_finished(
@@ -41,26 +45,32 @@ async def test_a_live_run_streams_its_changes_and_ends_when_finished(
         store = Store.open(settings.database_url)
         run_id = await seed_run(store, "octo/visible", 4, status="running")
         server.start(app_from_settings(settings))
-        seen: list[tuple[str, dict[str, object]]] = []
+        board = LiveBoard(aioredis.Redis.from_url(fresh_redis_url))
+        seen: list[tuple[str, str]] = []
         async with (
             httpx.AsyncClient(base_url=server.url, timeout=20) as client,
             client.stream("GET", f"/runs/{run_id}/events", headers=BEARER) as response,
         ):
             assert response.headers["content-type"].startswith("text/event-stream")
             lines = response.aiter_lines()
-            seen += await _events(lines)
-            assert seen[0] == ("run", seen[0][1]) and seen[0][1]["status"] == "running"
-            await store.record_result(run_id, finished_result(4, 1))
-            await store.transition(run_id, "resolved", winner="r0-0")
-            while not seen or seen[-1][0] != "done":
-                more = await _events(lines)
-                if not more:
-                    break
-                seen += more
+            while (event := await _event(lines)) is not None:
+                seen.append(event)
+                if event[0] == "run" and json.loads(event[1])["status"] == "running":
+                    tracker = RunTracker(phase="running", budget_usd=5.0)
+                    tracker.emit(RolloutStarted(rollout_id="r0-0", round=0))
+                    tracker.emit(RolloutStep(rollout_id="r0-0", step=3, command=SCRIPT))
+                    await board.publish(run_id, tracker)
+                if event[0] == "progress" and "r0-0" in event[1]:
+                    await store.record_result(run_id, finished_result(4, 1))
+                    await store.transition(run_id, "resolved", winner="r0-0")
+        await board.redis.aclose()
         store.close()
-    statuses = [data["status"] for name, data in seen if name == "run"]
+    names = [name for name, _ in seen]
+    statuses = [json.loads(data)["status"] for name, data in seen if name == "run"]
     assert statuses == ["running", "resolved"]
-    assert seen[-1] == ("done", {"status": "resolved"})
+    progress = next(data for name, data in seen if name == "progress")
+    assert "<td>r0-0</td>" in progress and SCRIPT not in progress and "&lt;script&gt;" in progress
+    assert names[-1] == "done" and json.loads(seen[-1][1]) == {"status": "resolved"}
 
 
 async def test_event_streams_need_credentials(

@@ -14,6 +14,11 @@
       el.textContent = new Date(run.updated_at).toLocaleTimeString();
     });
   });
+  source.addEventListener("progress", function (message) {
+    // Rendered and escaped by the server's templates, like the rest of the page.
+    var target = document.getElementById("progress");
+    if (target) { target.innerHTML = message.data; }
+  });
   source.addEventListener("done", function () {
     source.close();
     window.location.reload();
