@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.telemetry.context import bind
+from app.telemetry.context import DELIVERY_ID
 
 Scope = dict[str, Any]
 _SAFE = re.compile(r"[^A-Za-z0-9-]")
@@ -17,15 +17,22 @@ def delivery_id(raw: bytes) -> str:
 
 
 class DeliveryContext:
-    """ASGI middleware: each request runs in its own task, so the tag ends with the request."""
+    """ASGI middleware: the delivery id of the request is on every line logged while it runs."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        found = None
         if scope["type"] == "http":
             for name, value in scope.get("headers", ()):
                 if name == b"x-github-delivery":
-                    bind(delivery_id=delivery_id(value))
+                    found = delivery_id(value)
                     break
-        await self.app(scope, receive, send)
+        # Reset afterwards: a server that runs requests in a shared task must not carry the
+        # tag over to whatever that task does next.
+        token = DELIVERY_ID.set(found)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            DELIVERY_ID.reset(token)

@@ -27,9 +27,10 @@ async def test_a_run_shows_in_metrics_and_every_log_line_names_it(app: AppUnderT
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
-    worker_log = logging.getLogger("app.worker")
-    worker_log.addHandler(handler)
-    worker_log.setLevel(logging.INFO)
+    loggers = [logging.getLogger("app.worker"), logging.getLogger("arq.worker")]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     number = app.github.add_issue("octo", "calc", "add() subtracts")
     delivery = "5f8e1c3a-0000-4000-8000-00000000beef"
     try:
@@ -42,7 +43,8 @@ async def test_a_run_shows_in_metrics_and_every_log_line_names_it(app: AppUnderT
             await app.work_off()
             drained = (await client.get("/metrics")).text
     finally:
-        worker_log.removeHandler(handler)
+        for logger in loggers:
+            logger.removeHandler(handler)
 
     assert "autofix_queue_jobs 1.0" in queued
     assert "autofix_queue_jobs 0.0" in drained
@@ -60,6 +62,12 @@ async def test_a_run_shows_in_metrics_and_every_log_line_names_it(app: AppUnderT
     assert {line["message"] for line in run_lines} >= {"run started", "run ended"}
     for line in run_lines:
         assert line["run_id"] == str(run.id) and line["delivery_id"] == delivery
+    # The queue's own lines about the jobs name them too.
+    queue_lines = [line for line in lines if line["logger"] == "arq.worker"]
+    about_run = [line for line in queue_lines if ":run_issue" in str(line["message"])]
+    about_delivery = [line for line in queue_lines if ":handle_trigger" in str(line["message"])]
+    assert about_run and all(line["run_id"] == str(run.id) for line in about_run)
+    assert about_delivery and all(line["delivery_id"] == delivery for line in about_delivery)
 
 
 async def test_the_service_logs_each_request_with_its_delivery(app: AppUnderTest) -> None:

@@ -70,3 +70,15 @@ def test_delivery_header_is_cut_to_a_safe_token() -> None:
     )
     assert delivery_id(b"a\nb\x00c" + b"x" * 500) == "abc" + "x" * 61
     assert delivery_id(b"\n\n") == "invalid"
+
+
+def test_queue_lines_about_a_job_name_its_run_or_delivery(captured: io.StringIO) -> None:
+    log = logging.getLogger("autofix.test.logs")
+    # The shapes the queue library logs a job's start and end in, from outside the job.
+    log.info("%6.2fs → %s(%s)%s", 0.5, "run:42:run_issue", "42", "")
+    log.info("%6.2fs ← %s ● %s", 1.0, "evt:72d3162e-cc78-11e3:handle_trigger", "started")
+    log.info("%6.2fs → %s(%s)%s", 0.5, "run:42; rm:run_issue", "", "")
+    first, second, odd = lines(captured)
+    assert (first["run_id"], first["delivery_id"]) == ("42", None)
+    assert (second["run_id"], second["delivery_id"]) == (None, "72d3162e-cc78-11e3")
+    assert (odd["run_id"], odd["delivery_id"]) == (None, None)
