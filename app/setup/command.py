@@ -40,7 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--env-file", default=".env", help="file to store the credentials in")
     parser.add_argument("--port", type=int, default=0, help="local port (default: a free one)")
     parser.add_argument("--name", help="the App's name (default: the manifest's)")
-    parser.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--manifest",
+        type=Path,
+        default=DEFAULT_MANIFEST,
+        help="App manifest template (default: deploy/app-manifest.json of this checkout)",
+    )
     parser.add_argument(
         "--overwrite", action="store_true", help="replace an App identity the env file holds"
     )

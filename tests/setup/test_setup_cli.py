@@ -170,3 +170,20 @@ def test_bad_flags_say_what_to_fix(tmp_path: Path) -> None:
             assert setup.wait() == 2, args
         assert needle in setup.stderr, (args, setup.stderr)
     assert not (tmp_path / ".env").exists()
+
+
+def test_no_answer_in_time_writes_nothing(ghes: FakeGitHub, tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    with SetupProcess(_args(ghes, env_file, "--timeout", "1"), cwd=tmp_path) as setup:
+        assert setup.wait() == 1
+    assert "nothing was written" in setup.stderr
+    assert not env_file.exists() and not ghes.manifest_apps.forms
+
+
+def test_a_missing_manifest_names_the_flag(ghes: FakeGitHub, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.json"
+    with SetupProcess(
+        _args(ghes, tmp_path / ".env", "--manifest", str(missing)), cwd=tmp_path
+    ) as setup:
+        assert setup.wait() == 2
+    assert "--manifest" in setup.stderr
