@@ -63,7 +63,9 @@ async def _stream(dashboard: Dashboard, run: Run) -> AsyncIterator[str]:
             yield sse("run", state)
             sent, quiet_since = state, time.monotonic()
         progress = await dashboard.progress(run)
-        fragment = render_html("progress.html.jinja", progress=progress) if progress else ""
+        fragment = (
+            render_html("progress.html.jinja", progress=progress, run_id=run.id) if progress else ""
+        )
         if fragment != shown:
             yield sse("progress", fragment)
             shown, quiet_since = fragment, time.monotonic()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi import Path as PathParam
 from starlette.responses import HTMLResponse
 
-from app.store.records import RunStatus
+from app.store.records import Run, RunStatus
 from app.web.access import Admit
 from app.web.auth.viewer import Viewer
 from app.web.dashboard import Dashboard, NoSuchRun
@@ -65,11 +65,21 @@ def build_pages(dashboard: Dashboard) -> APIRouter:
         found = await dashboard.visible_run(viewer, run_id)
         result = await dashboard.reader.get_result(run_id)
         record = next((r for r in result.rollouts if r.id == rollout_id), None) if result else None
-        if result is None or record is None:
+        summary = None
+        if result is not None and record is not None:
+            key = record.candidate or record.id
+            summary = next((s for s in result.summaries if s.rollout_id in (record.id, key)), None)
+        elif not await _is_live_rollout(dashboard, found, rollout_id):
             raise NoSuchRun(run_id)
-        key = record.candidate or record.id
-        summary = next((s for s in result.summaries if s.rollout_id in (record.id, key)), None)
-        view = rollout_view(run_id, found.repo, record, summary, dashboard.trajectories(run_id))
+        view = rollout_view(
+            run_id, found.repo, rollout_id, record, summary, dashboard.trajectories(run_id)
+        )
         return page("rollout.html.jinja", viewer=viewer, view=view)
 
     return router
+
+
+async def _is_live_rollout(dashboard: Dashboard, run: Run, rollout_id: str) -> bool:
+    """A rollout the running run has started (its trajectory grows while the page is open)."""
+    progress = await dashboard.progress(run)
+    return progress is not None and any(r.id == rollout_id for r in progress.rollouts)

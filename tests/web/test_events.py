@@ -69,7 +69,7 @@ async def test_a_live_run_streams_its_changes_and_ends_when_finished(
     statuses = [json.loads(data)["status"] for name, data in seen if name == "run"]
     assert statuses == ["running", "resolved"]
     progress = next(data for name, data in seen if name == "progress")
-    assert "<td>r0-0</td>" in progress and SCRIPT not in progress and "&lt;script&gt;" in progress
+    assert ">r0-0</a></td>" in progress and SCRIPT not in progress and "&lt;script&gt;" in progress
     assert names[-1] == "done" and json.loads(seen[-1][1]) == {"status": "resolved"}
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import re
 
+import redis.asyncio as aioredis
+
 from app.settings import Settings
+from app.status.live import LiveBoard
+from app.status.tracker import RunTracker
 from app.store import Store
+from scaling.events import RolloutStarted
 from tests.web.conftest import HIDDEN, OPERATOR_TOKEN, Browserless
 from tests.web.samples import SCRIPT, finished_result, seed_run, write_trajectory
 
@@ -130,3 +135,24 @@ async def test_signed_in_person_filtering_by_a_hidden_repository_sees_nothing(
     assert 'data-run="' not in page.text
     options = re.findall(r"<option value=\"([^\"]*)\"", page.text)
     assert HIDDEN not in options and "octo/visible" in options
+
+
+async def test_a_running_rollouts_trajectory_is_shown_while_it_grows(
+    web: Browserless, store: Store, settings: Settings
+) -> None:
+    run_id = await seed_run(store, "octo/visible", 5, status="running")
+    tracker = RunTracker(phase="running")
+    tracker.emit(RolloutStarted(rollout_id="r0-0", round=0))
+    redis = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        await LiveBoard(redis).publish(run_id, tracker)
+    finally:
+        await redis.aclose()
+    write_trajectory(
+        settings.work_dir / "runs" / str(run_id) / "trajectories", "r0-0", output="collected 3"
+    )
+    page = await web.client.get(f"/runs/{run_id}/rollouts/r0-0", headers=BEARER)
+    assert page.status_code == 200
+    assert "Still running" in page.text and "collected 3" in page.text
+    other = await web.client.get(f"/runs/{run_id}/rollouts/r0-1", headers=BEARER)
+    assert other.status_code == 404, "only rollouts the run has started"

@@ -44,7 +44,9 @@ class RolloutView(_View):
 
     run_id: int
     repo: str
-    record: RolloutRecord
+    rollout_id: str
+    record: RolloutRecord | None
+    """None while the rollout is still running (nothing recorded but its trajectory)."""
     summary: RolloutSummary | None
     model: str | None
     steps: tuple[StepView, ...]
@@ -87,17 +89,19 @@ def _step(record: StepRecord) -> StepView:
 def rollout_view(
     run_id: int,
     repo: str,
-    record: RolloutRecord,
+    rollout_id: str,
+    record: RolloutRecord | None,
     summary: RolloutSummary | None,
     trajectories: Path,
 ) -> RolloutView:
-    path = trajectory_file(trajectories, record.id)
+    path = trajectory_file(trajectories, rollout_id)
     records = read_trajectory(path) if path.is_file() else []
     start = next((r for r in records if isinstance(r, StartRecord)), None)
     ending = next((r for r in records if isinstance(r, EndRecord)), None)
     return RolloutView(
         run_id=run_id,
         repo=repo,
+        rollout_id=rollout_id,
         record=record,
         summary=summary,
         model=start.model if start else None,
