@@ -10,6 +10,7 @@ import docker.errors
 from sandbox import labels as L
 from sandbox.errors import ImageError, SandboxError, SetupFailed
 from sandbox.execution import Capture, run_exec
+from sandbox.layer import LAYER_LABEL, LayerLimit
 from sandbox.models import Limits
 from sandbox.setup_secrets import SecretLeaked, find_leaks, redact
 from sandbox.snapshot import Snapshot
@@ -71,6 +72,8 @@ class BuildPlan:
     limits: Limits = field(default_factory=Limits)
     run_id: str = "build"
     image_labels: dict[str, str] = field(default_factory=dict)
+    layer_size: str | None = "20g"
+    """Cap on what setup may write, where the storage driver supports one."""
 
 
 def _root_exec(api: docker.APIClient, cid: str, script: str, what: str) -> None:
@@ -98,10 +101,7 @@ def _run_setup(api: docker.APIClient, cid: str, plan: BuildPlan) -> None:
             )  # fmt: skip
 
 
-def build_image(client: docker.DockerClient, plan: BuildPlan) -> str:
-    """Build the image the plan describes and return its id; the build container is removed."""
-    api = client.api
-    base_config = api.inspect_image(plan.parent_id)["Config"] or {}
+def _create_build_container(api: docker.APIClient, plan: BuildPlan, layer: LayerLimit) -> str:
     host_config = api.create_host_config(
         network_mode=plan.network,
         cap_drop=["ALL"],
@@ -112,16 +112,28 @@ def build_image(client: docker.DockerClient, plan: BuildPlan) -> str:
         nano_cpus=int(plan.limits.cpus * 1e9),
         pids_limit=max(plan.limits.pids, 1024),
         init=True,
+        storage_opt=layer.storage_opt(),
     )
     ttl = len(plan.commands) * (plan.timeout_s + 60) + 900
-    cid = api.create_container(
-        plan.parent_id,
-        ["sleep", f"{ttl:.0f}"],
-        user="0:0",
-        working_dir="/",
-        labels=L.lifecycle(plan.run_id, ttl, None, "build"),
-        host_config=host_config,
-    )["Id"]
+    labels = {**L.lifecycle(plan.run_id, ttl, None, "build"), LAYER_LABEL: layer.label()}
+    return str(
+        api.create_container(
+            plan.parent_id,
+            ["sleep", f"{ttl:.0f}"],
+            user="0:0",
+            working_dir="/",
+            labels=labels,
+            host_config=host_config,
+        )["Id"]
+    )
+
+
+def build_image(client: docker.DockerClient, plan: BuildPlan) -> str:
+    """Build the image the plan describes and return its id; the build container is removed."""
+    api = client.api
+    base_config = api.inspect_image(plan.parent_id)["Config"] or {}
+    layer = LayerLimit(str(api.base_url), plan.layer_size)
+    cid = layer.create(lambda: _create_build_container(api, plan, layer))
     try:
         try:
             api.start(cid)

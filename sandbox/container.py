@@ -19,7 +19,7 @@ from sandbox.client import blocking, docker_client
 from sandbox.errors import SandboxError
 from sandbox.execution import Capture, ExecHung, close_hijacked, read_frames, run_exec
 from sandbox.images import Environments, Prepared
-from sandbox.layer import LAYER_LABEL, LayerLimit, is_refusal
+from sandbox.layer import LAYER_LABEL, LayerLimit
 from sandbox.models import ExecResult, SandboxSpec
 from sandbox.observer import SandboxObserver
 from sandbox.workspace import WorkspaceFiles, safe_relative
@@ -144,15 +144,9 @@ class DockerSandbox(WorkspaceFiles):
             volume = api.create_volume(f"{name}-ws", labels=labels)
         self._volume = str(volume["Name"])
         layer = LayerLimit(str(api.base_url), spec.layer_size)
-        # Asked for before the call: a concurrent sandbox may record the refusal meanwhile.
-        capped = layer.storage_opt() is not None
-        try:
-            self._container_id = self._create_container(image_id, name, labels, layer)
-        except docker.errors.APIError as exc:
-            if not capped or not is_refusal(exc):
-                raise
-            layer.refused(exc)
-            self._container_id = self._create_container(image_id, name, labels, layer)
+        self._container_id = layer.create(
+            lambda: self._create_container(image_id, name, labels, layer)
+        )
         # Attach before start, as `docker run` does, to hear the boot script say it is ready:
         # one connection instead of a separate exec to unpack the workspace.
         params = {"stdout": 1, "stderr": 1, "stream": 1}

@@ -8,6 +8,7 @@ remembered per engine, and sandboxes there start without the cap and say why in 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import docker.errors
 
@@ -48,3 +49,16 @@ class LayerLimit:
         if self.engine not in _refusals:
             log.warning("sandboxes on %s get no writable-layer cap: %s", self.engine, reason)
         _refusals[self.engine] = reason
+
+    def create(self, make: Callable[[], str]) -> str:
+        """`make()` (which asks for `storage_opt()`); if the engine refuses the cap, remember
+        that and make it again without one."""
+        # Asked before the call: a concurrent sandbox may record the refusal meanwhile.
+        capped = self.storage_opt() is not None
+        try:
+            return make()
+        except docker.errors.APIError as exc:
+            if not capped or not is_refusal(exc):
+                raise
+            self.refused(exc)
+            return make()
