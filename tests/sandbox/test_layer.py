@@ -55,7 +55,11 @@ def test_other_engine_errors_are_not_mistaken_for_a_refusal() -> None:
 
 def test_a_refusal_recorded_by_a_concurrent_sandbox_mid_call_still_retries() -> None:
     name = f"engine-{uuid.uuid4()}"
-    engine, layer, other = Engine(supports_cap=False), LayerLimit(name, "8g"), LayerLimit(name, "8g")
+    engine, layer, other = (
+        Engine(supports_cap=False),
+        LayerLimit(name, "8g"),
+        LayerLimit(name, "8g"),
+    )
     calls: list[dict[str, str] | None] = []
 
     def make() -> str:
