@@ -146,3 +146,15 @@ def test_a_live_run_updates_itself_when_it_finishes(site: Site) -> None:
         )
     )
     site.shot("live-after")
+
+
+def test_the_runs_list_keeps_live_statuses_current(site: Site) -> None:
+    run_id = asyncio.run(seed_run(site.store, "octo/visible", 9, status="running"))
+    _sign_in(site)
+    cell = f"tr[data-run='{run_id}'] [data-field=status]"
+    assert site.browser.find_element(By.CSS_SELECTOR, cell).text == "running"
+    asyncio.run(site.store.transition(run_id, "unresolved"))
+    WebDriverWait(site.browser, 30).until(
+        lambda b: b.find_element(By.CSS_SELECTOR, cell).text == "unresolved"
+    )
+    site.shot("runs-list-live")
