@@ -82,6 +82,12 @@ class RunMetrics:
             registry=r,
         )
         self.sandboxes = SandboxTimings(r)
+        self.swept = Counter(
+            "autofix_sandbox_swept",
+            "Containers and volumes the periodic sweep removed (expired, or left without their "
+            "container).",
+            registry=r,
+        )
         for status in RUN_STATUSES:
             self.runs.labels(status)
         for verdict in GATE_VERDICTS:

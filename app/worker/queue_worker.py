@@ -38,7 +38,10 @@ async def recover_job(ctx: dict[str, Any]) -> list[int]:
 
 async def sweep_job(ctx: dict[str, Any]) -> int:
     """Every five minutes: sandboxes past their lifetime and volumes whose container is gone."""
-    return await deps_of(ctx).reaper.sweep()
+    deps = deps_of(ctx)
+    removed = await deps.reaper.sweep()
+    deps.metrics.swept.inc(removed)
+    return removed
 
 
 async def prune_job(ctx: dict[str, Any]) -> int:

@@ -26,6 +26,9 @@ async def test_prune_runs_hourly_apart_from_the_recovery_sweep(app: AppUnderTest
         assert deps.reaper.pruned == 1
         assert await sweep_job({"deps": deps}) == 0
         assert deps.reaper.sweeps == 1
+        deps.reaper.sweep_finds = 3
+        assert await sweep_job({"deps": deps}) == 3
+        assert deps.metrics.registry.get_sample_value("autofix_sandbox_swept_total") == 3
     finally:
         await redis.aclose(close_connection_pool=True)
         for clients in app.clients:

@@ -148,6 +148,8 @@ class RecordingReaper:
         self.reaped: list[str] = []
         self.pruned = 0
         self.sweeps = 0
+        self.sweep_finds = 0
+        """What each sweep reports it removed."""
 
     async def reap(self, run_id: str) -> int:
         self.reaped.append(run_id)
@@ -155,7 +157,7 @@ class RecordingReaper:
 
     async def sweep(self) -> int:
         self.sweeps += 1
-        return 0
+        return self.sweep_finds
 
     async def prune_images(self) -> int:
         self.pruned += 1
