@@ -12,11 +12,12 @@ import pytest
 from pydantic import SecretStr
 
 from app.settings import SettingsError
-from app.store import Store
+from app.store import Store, migrate
 from app.web.app import create_app
 from app.web.auth.config import auth_config, operator_token
 from app.web.auth.cookies import CookieSigner
 from app.web.auth.gate import SESSION_COOKIE, token_matches
+from app.web.server import app_from_settings
 from tests.fakes.github_server import FakeGitHub
 from tests.web.conftest import (
     ALSO_VISIBLE,
@@ -26,6 +27,7 @@ from tests.web.conftest import (
     Browserless,
     Clock,
     dashboard_settings,
+    serving,
 )
 from tests.web.samples import seed_run
 
@@ -264,3 +266,28 @@ async def test_without_a_dashboard_the_runs_page_is_closed(redis_url: str) -> No
     app = create_app(webhook_secret="w" * 20, redis_url=redis_url, database_ok=ok)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://a") as c:
         assert (await c.get("/")).status_code == 401
+
+
+async def test_sign_in_works_against_github_enterprise_server(
+    tmp_path: Path, fresh_redis_url: str
+) -> None:
+    with FakeGitHub(tmp_path / "ghes", ghes=True) as ghes:
+        ghes.add_repo("corp", "payroll", installation_id=3)
+        ghes.oauth.register("Iv1.dashboard", "dashboard-client-secret")
+        ghes.oauth.grant("alice", "corp/payroll")
+        ghes.oauth.sign_in_as("alice")
+        settings = dashboard_settings(tmp_path, fresh_redis_url, ghes)
+        assert settings.github_api_url.endswith("/api/v3")
+        assert settings.web_url() == ghes.git_url, "web root derived from the API URL"
+        assert settings.database_url is not None
+        migrate(settings.database_url)
+        store = Store.open(settings.database_url)
+        await seed_run(store, "corp/payroll", 1, status="unresolved")
+        store.close()
+        async with serving(app_from_settings(settings), ghes) as web:
+            landed = await web.sign_in()
+            assert landed.status_code == 303
+            listed = (await web.client.get("/api/runs")).json()
+    assert [run["repo"] for run in listed["runs"]] == ["corp/payroll"]
+    oauth_paths = [r.path for r in ghes.requests if "oauth" in r.path or "/user" in r.path]
+    assert "/login/oauth/access_token" in oauth_paths and "/user/installations" in oauth_paths
