@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from githubkit.exception import GraphQLFailed
+from githubkit.exception import GitHubException
 
 from app.github.errors import GitHubError
 from app.github.models import ReviewThreadInfo, ThreadCommentInfo
@@ -57,7 +57,7 @@ class RepoThreads(RepoReads):
         variables = {"owner": self.owner, "name": self.name, "number": pr_number}
         try:
             data = await self._gh.async_graphql(_THREADS_QUERY, variables)
-        except GraphQLFailed as exc:
+        except GitHubException as exc:  # GraphQL errors, HTTP errors and timeouts alike
             raise GitHubError(
                 f"GitHub could not list the review threads of {self.full_name}#{pr_number}: "
                 f"{exc}; check that the pull request exists and the App can read it"

@@ -9,9 +9,12 @@ from app.worker.ports import RepoApi
 NOTICE_TTL_S = 7 * 24 * 3600
 
 
-async def notify_once(deps: WorkerDeps, repo: RepoApi, trigger: Trigger, body: str) -> bool:
-    """Comment on the trigger's issue unless this delivery already got its comment."""
-    key = f"autofix:notice:{trigger.delivery}"
+async def notify_once(
+    deps: WorkerDeps, repo: RepoApi, trigger: Trigger, body: str, *, topic: str = ""
+) -> bool:
+    """Comment on the trigger's issue unless this delivery already got its comment (one per
+    `topic`: a delivery may warrant a note besides its answer)."""
+    key = f"autofix:notice:{trigger.delivery}" + (f":{topic}" if topic else "")
     if not await deps.redis.set(key, "1", ex=NOTICE_TTL_S, nx=True):
         return False
     try:

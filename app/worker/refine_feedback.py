@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from pydantic import BaseModel, ConfigDict
+
 from app.command_line import find_command
 from app.github.errors import GitHubError
 from app.github.models import ReviewThreadInfo
@@ -19,14 +21,25 @@ MAX_COMMENT_CHARS = 2000
 _Check = Callable[[str], Awaitable[bool]]
 
 
-async def refine_feedback(repo: RepoApi, pr_number: int, feedback: str, sender: str) -> str:
+class RefineFeedback(BaseModel):
+    """What a refinement is told, and why the PR's review threads are missing from it, if so."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    threads_problem: str | None = None
+
+
+async def refine_feedback(
+    repo: RepoApi, pr_number: int, feedback: str, sender: str
+) -> RefineFeedback:
     """`feedback`, then each unresolved thread's comments by writers as `path line N: text`."""
     try:
         threads = await repo.list_unresolved_review_threads(pr_number)
-    except GitHubError:
+    except GitHubError as exc:
         # The maintainer's own words are the request; the threads only add context.
         log.warning("could not read the review threads of PR #%s", pr_number, exc_info=True)
-        threads = []
+        return RefineFeedback(text=feedback.strip(), threads_problem=str(exc))
     # One permission lookup per author per run; the sender was checked before the command ran.
     verdicts: dict[str, bool] = {sender: True}
 
@@ -51,7 +64,7 @@ async def refine_feedback(repo: RepoApi, pr_number: int, feedback: str, sender: 
     parts = [feedback.strip()] if feedback.strip() else []
     if lines:
         parts.append("Unresolved review threads:\n" + "\n".join(lines))
-    return "\n\n".join(parts)
+    return RefineFeedback(text="\n\n".join(parts))
 
 
 async def _thread_line(thread: ReviewThreadInfo, is_writer: _Check) -> str | None:

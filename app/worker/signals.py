@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 HEARTBEAT_TTL_S = 20
 HEARTBEAT_EVERY_S = 5.0
 CANCEL_TTL_S = 24 * 3600
 POLL_S = 1.0
+# After a failed Redis call the next try comes sooner, doubling up to the usual interval: a
+# heartbeat that lapses past its TTL would let the recovery sweep fail a live run.
+RETRY_FIRST_S = 0.2
 
 
 def _cancel_key(run_id: int) -> str:
@@ -25,8 +32,12 @@ def alive_key(run_id: int) -> str:
 class RunSignals:
     """Cancel requests and heartbeats of runs, shared by every worker through Redis."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(
+        self, redis: Redis, *, beat_every_s: float = HEARTBEAT_EVERY_S, poll_s: float = POLL_S
+    ) -> None:
         self.redis = redis
+        self.beat_every_s = beat_every_s
+        self.poll_s = poll_s
 
     async def request_cancel(self, run_id: int, reason: str) -> None:
         await self.redis.set(_cancel_key(run_id), reason, ex=CANCEL_TTL_S)
@@ -52,9 +63,15 @@ class RunSignals:
         await self.beat(run_id)
 
         async def loop() -> None:
+            failures = 0
             while True:
-                await asyncio.sleep(HEARTBEAT_EVERY_S)
-                await self.beat(run_id)
+                await asyncio.sleep(_pause(self.beat_every_s, failures))
+                try:
+                    await self.beat(run_id)
+                    failures = 0
+                except RedisError as exc:
+                    failures += 1
+                    log.warning("run %s: heartbeat failed (%s); retrying", run_id, exc)
 
         beating = asyncio.create_task(loop())
         try:
@@ -63,7 +80,9 @@ class RunSignals:
             beating.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await beating
-            await self.stop_beating(run_id)
+            # Left alone, the key expires by itself within its TTL.
+            with contextlib.suppress(RedisError):
+                await self.stop_beating(run_id)
 
     @contextlib.asynccontextmanager
     async def watch(
@@ -73,14 +92,21 @@ class RunSignals:
         reason: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
         async def loop() -> None:
+            failures = 0
             while not work.done():
-                why = await self.cancel_reason(run_id)
+                try:
+                    why = await self.cancel_reason(run_id)
+                    failures = 0
+                except RedisError as exc:
+                    failures += 1
+                    log.warning("run %s: cancel check failed (%s); retrying", run_id, exc)
+                    why = None
                 if why is not None:
                     if not reason.done():
                         reason.set_result(why)
                     work.cancel()
                     return
-                await asyncio.sleep(POLL_S)
+                await asyncio.sleep(_pause(self.poll_s, failures))
 
         watcher = asyncio.create_task(loop())
         try:
@@ -89,3 +115,10 @@ class RunSignals:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
+
+
+def _pause(every_s: float, failures: int) -> float:
+    """The usual interval, or a shorter, doubling one after consecutive failures."""
+    if failures == 0:
+        return every_s
+    return min(RETRY_FIRST_S * 2.0 ** (failures - 1), every_s)

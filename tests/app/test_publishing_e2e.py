@@ -61,3 +61,20 @@ async def test_pick_refuses_a_candidate_that_failed_its_holdout(app: AppUnderTes
     assert "failed the holdout" in app.bot_replies(number)[-1]
     assert app.github.branches("octo", "calc")[branch_of(number)] == before
     assert await _on_pr(app, number) == "r0-0"
+
+
+async def test_refine_goes_on_without_review_threads_github_cannot_list(
+    app: AppUnderTest,
+) -> None:
+    number = await _opened(app)
+    pr = app.pulls()[0]["number"]
+    app.github.fail("POST", r"/graphql$", status=404, body={"message": "Not Found"})
+
+    comment = app.payloads.comment(pr, "/autofix refine use a heap", pr=True)
+    await app.deliver("issue_comment", comment)
+    await app.work_off()
+
+    first = await app.store.latest_run("octo/calc", number)
+    refined = await app.wait_for_run(number, "resolved", deadline_s=5)
+    assert first is not None and refined.trigger == "refine" and refined.feedback == "use a heap"
+    assert any("could not be read" in reply for reply in app.bot_replies(pr))

@@ -16,7 +16,8 @@ async def test_writer_threads_follow_the_feedback_and_each_author_is_checked_onc
         github.add_review_thread("octo", "calc", 5, "b.py", [("mallory", f"m{n}")], line=n + 1)
     github.set_permission("wendy", "maintain")
     async with GitHubClients(fake_settings(github, key_pem)) as clients:
-        text = await refine_feedback(GitHubRepo(clients, 1, "octo", "calc"), 5, "be brief", "al")
+        repo = GitHubRepo(clients, 1, "octo", "calc")
+        text = (await refine_feedback(repo, 5, "be brief", "al")).text
     assert text == (
         "be brief\n\nUnresolved review threads:\n"
         "- `a.py` line 1: @wendy: w0\n- `a.py` line 2: @wendy: w1\n- `a.py` line 3: @wendy: w2"
@@ -34,7 +35,7 @@ async def test_threads_are_capped_in_count_and_size(github: FakeGitHub, key_pem:
         github.add_review_thread("octo", "calc", 6, "big.py", [("alice", "x" * 1500 + str(n))])
     async with GitHubClients(fake_settings(github, key_pem)) as clients:
         repo = GitHubRepo(clients, 1, "octo", "calc")
-        many = await refine_feedback(repo, 5, "", "alice")
-        big = await refine_feedback(repo, 6, "go", "alice")
+        many = (await refine_feedback(repo, 5, "", "alice")).text
+        big = (await refine_feedback(repo, 6, "go", "alice")).text
     assert many.count("\n- ") == MAX_THREADS and "short 19" in many and "short 20" not in many
     assert len(big.encode()) <= MAX_THREAD_BYTES + 100 and big.count("big.py") == 5

@@ -64,6 +64,10 @@ def build_router(fake: FakeGitHub) -> APIRouter:
 
     def issue_for(repo: FakeRepo, number: int) -> Json:
         issue = s.issues.get((repo.full_name, number))
+        pull = s.pulls.get((repo.full_name, number))
+        if issue is None and pull is not None:
+            # Every pull request is an issue too: its conversation is the issue's comments.
+            return {"number": number, "title": pull["title"], "pull_request": {}}
         if issue is None:
             raise FakeError(404, "Not Found")
         return issue

@@ -22,9 +22,21 @@ async def refine(call: Call) -> str:
     if run is None or run.pr_number is None:
         await call.say("There is no autofix pull request to refine yet.")
         return "ignored"
-    text = await refine_feedback(
+    feedback = await refine_feedback(
         call.repo, run.pr_number, call.command.argument, call.trigger.sender
     )
+    if feedback.threads_problem is not None:
+        await call.say(
+            "The review threads of this pull request could not be read "
+            f"({feedback.threads_problem}), so the refinement goes on with your words only.",
+            topic="threads",
+        )
     return await start_run(
-        call.deps, call.repo, call.issue_trigger, call.config, "refine", parent=run, feedback=text
+        call.deps,
+        call.repo,
+        call.issue_trigger,
+        call.config,
+        "refine",
+        parent=run,
+        feedback=feedback.text,
     )

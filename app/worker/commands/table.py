@@ -49,9 +49,10 @@ class Call:
             return self.trigger
         return self.trigger.model_copy(update={"number": self.run.issue_number})
 
-    async def say(self, what: str) -> None:
-        """Answer with a short comment (once per delivery)."""
-        await notify_once(self.deps, self.repo, self.trigger, render_notice("idle", what=what))
+    async def say(self, what: str, *, topic: str = "") -> None:
+        """Answer with a short comment (once per delivery and topic)."""
+        body = render_notice("idle", what=what)
+        await notify_once(self.deps, self.repo, self.trigger, body, topic=topic)
 
     async def finished(self) -> tuple[Run, RunResult] | None:
         """The subject run and its stored result, or None after saying there is none yet."""
