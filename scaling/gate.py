@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from scaling.baseline import FAILING
 from scaling.diff import FileDiff, changes_code, diff_size
 from scaling.result import BaselineRecord, GateResult
+from scaling.testids import in_paths
 from scaling.testrun import TestRun
 
 _MAX_LISTED = 20
@@ -23,8 +24,8 @@ def reproduction_verdict(
     """True when the patch's tests fail on unpatched code and pass with the patch."""
     if not test_files or reproduction is None:
         return None
-    files = set(test_files)
-    relevant = [t for t in run.outcomes if module_of(t) in files]
+    # A Go test file's tests are reported under its package, a JS file's under the file.
+    relevant = [t for t in run.outcomes if in_paths(t, test_files)]
     if run.parsed:
         if not relevant:
             return None

@@ -17,7 +17,7 @@ from app.testing.patches import added_test_files, restrict_patch
 from app.testing.protocols import RunSandbox, SandboxOpener
 from sandbox.builder import WORKSPACE
 from scaling.canary import judge_canaries
-from scaling.holdout import in_paths
+from scaling.testids import in_paths
 from scaling.testrun import TestRun
 
 _NOT_BASE = "the patch does not apply to the base commit"

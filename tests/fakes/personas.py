@@ -104,6 +104,9 @@ class Script:
     refine: list[str] = field(default_factory=list)
     judge_prefers: tuple[str, ...] = ("POLISHED", "CORRECT")
     usage: FakeUsage = field(default_factory=FakeUsage)
+    # Another repository's personas and how its diffs show them (defaults: examples/calc).
+    personas: dict[str, list[str]] = field(default_factory=lambda: PERSONAS)
+    signatures: tuple[tuple[str, str], ...] = SIGNATURES
     prompts: list[str] = field(default_factory=list)
     """The first prompt of every rollout, in arrival order."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -115,7 +118,7 @@ class Script:
     def __call__(self, request: MessagesRequest) -> FakeReply:
         if request.forced_tool == "summary":
             diff = request.prompt_text.split("## Final diff", 1)[-1]
-            persona = next((p for p, sign in SIGNATURES if sign in diff), "NOTHING")
+            persona = next((p for p, sign in self.signatures if sign in diff), "NOTHING")
             return self._tool("summary", {**EMPTY_SUMMARY, "approach": approach(persona)})
         if request.forced_tool == "vote":
             choice = self._choice(request.prompt_text)
@@ -132,7 +135,7 @@ class Script:
         else:  # the persona rides along in the id of the previous tool call
             last = request.messages[-2]["content"]
             persona = next(b["id"] for b in last if b["type"] == "tool_use").split("_")[1]
-        commands = PERSONAS[persona]
+        commands = self.personas.get(persona, PERSONAS["NOTHING"])
         if request.step < len(commands):
             call = {"name": "bash", "input": {"command": commands[request.step]}}
         else:

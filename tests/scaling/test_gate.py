@@ -110,3 +110,13 @@ def test_reproduction_needs_fail_before_and_pass_after() -> None:
     still_failing = make_run({"tests/test_new.py::test_median": "failed"})
     assert reproduction_verdict(files, still_failing, fails_before) is False
     assert reproduction_verdict([], after, fails_before) is None
+
+
+def test_reproduction_finds_go_tests_under_their_package_and_js_tests_under_their_file() -> None:
+    go_after = make_run({"stats::TestMedianEven": "passed", "stats::TestMedianOdd": "passed"})
+    go_before = make_run({"stats::TestMedianEven": "failed", "stats::TestMedianOdd": "passed"})
+    assert reproduction_verdict(["stats/even_test.go"], go_after, go_before) is True
+    js_after = make_run({"src/median.test.ts > median > even": "passed"})
+    js_before = make_run({"src/median.test.ts > median > even": "failed"})
+    assert reproduction_verdict(["src/median.test.ts"], js_after, js_before) is True
+    assert reproduction_verdict(["src/other.test.ts"], js_after, js_before) is None

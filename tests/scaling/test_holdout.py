@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scaling.holdout import NO_HOLDOUT_TESTS, HoldoutTests, holdout_verdict, in_paths
+from scaling.holdout import NO_HOLDOUT_TESTS, HoldoutTests, holdout_verdict
+from scaling.testids import in_paths
 from scaling.testrun import TestRun
 from tests.fakes.scaling import make_run
 from tests.scaling.scenario import BAD, BROKEN, CHEAT, GOOD, scenario

@@ -74,7 +74,8 @@ class CargoTest:
 
         def canary(test: str, part: str) -> str:
             return (
-                f"( cd {shlex.quote(directory)} && CARGO_TARGET_DIR=target "
+                # The test binary must not live in /tmp, which may not allow running programs.
+                f'( cd {shlex.quote(directory)} && CARGO_TARGET_DIR="$HOME/.cache/autofix-canary" '
                 f"cargo test --offline --lib -- --exact {test} ) > {shlex.quote(part)} 2>&1"
             )
 

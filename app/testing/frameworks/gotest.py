@@ -128,9 +128,9 @@ class GoTest:
         main = _select(command, _packages(selected)) + (
             f' -json -shuffle="$AUTOFIX_TEST_SEED" > {shlex.quote(parts[2])}'
         )
-        first = f"go list -m 2>/dev/null | head -n 1 > {shlex.quote(parts[0])}\n" + canary(
-            passing, parts[1]
-        )
+        first = (
+            f'mkdir -p "$GOTMPDIR"\ngo list -m 2>/dev/null | head -n 1 > {shlex.quote(parts[0])}\n'
+        ) + canary(passing, parts[1])
         return PreparedRun(
             command=sandwich(first, main, canary(failing, parts[3]), parts, report),
             report_path=report,
@@ -140,6 +140,9 @@ class GoTest:
                     package=module, must_pass=passing, must_fail=failing
                 ),
             },
+            # Test binaries are built and run from GOTMPDIR, /tmp by default, which sandboxes
+            # may mount without exec permission.
+            env={"GOTMPDIR": "$HOME/.cache/autofix-go-tmp"},
             canary=CanaryIds(must_pass=f"{module}::{passing}", must_fail=f"{module}::{failing}"),
         )
 

@@ -1,0 +1,97 @@
+"""`autofix solve` on Go, Node and Rust repositories: real Docker sandboxes with the real
+toolchains, the real engine, scripted agents. The baseline lists per-test outcomes, a
+seed-dependent test is found flaky, skipping or deleting a test is flagged, a new failing-then-
+passing test is a reproduction, the holdout is hidden and run, the correct fix wins."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.cli import main
+from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.example_repo import git
+from tests.fakes.personas import Script, persona_of
+from tests.solve.polyglot_repos import GO, Polyglot
+
+pytestmark = pytest.mark.docker
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AUTOFIX_SANDBOX_IMAGE", raising=False)
+    (tmp_path / "issue.md").write_text(
+        "# Median is wrong for an even number of values\n\n"
+        "The median of 1, 2, 3, 4 comes out as 3; it should be 2.5.\n"
+    )
+    return tmp_path
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAnthropic]:
+    with FakeAnthropic.start() as fake:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.base_url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-fake")
+        yield fake
+        assert not fake.problems, fake.problems
+
+
+def make_repo(where: Path, files: dict[str, str]) -> Path:
+    repo = where / "repo"
+    for path, text in files.items():
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(text)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    return repo
+
+
+def run_solve(workdir: Path, fake: FakeAnthropic, case: Polyglot) -> tuple[int, dict[str, Any]]:
+    repo = make_repo(workdir, case.files)
+    fake.respond_with(
+        Script(
+            round0=["WRONG", "SKIPPER", "DELETER", "CORRECT"],
+            judge_prefers=("WRONG", "CORRECT"),
+            personas=case.personas,
+            signatures=case.signatures,
+        )
+    )
+    (workdir / "autofix.yml").write_text(case.config)
+    argv = ["solve", "--repo", str(repo), "--issue-file", "issue.md", "--out", "out"]
+    code = main([*argv, "--config", "autofix.yml"])
+    return code, json.loads((workdir / "out" / "result.json").read_text())
+
+
+def check(result: dict[str, Any], case: Polyglot) -> None:
+    names = {s["rollout_id"]: persona_of(s["approach"]) for s in result["summaries"]}
+    rollouts = {names[r["id"]]: r for r in result["rollouts"]}
+    gates = {names[g["rollout_id"]]: g for g in result["gates"]}
+    baseline = result["baseline"]
+    assert baseline["parsed"], baseline
+    assert set(case.passing) <= set(baseline["passing"]), baseline
+    assert case.flaky in baseline["flaky"], baseline
+    assert result["winner"] == {"rollout_id": rollouts["CORRECT"]["id"], "round": 0}, gates
+    assert (rollouts["CORRECT"]["gate"], rollouts["CORRECT"]["holdout"]) == ("passed", "passed")
+    assert gates["CORRECT"]["reproduced"] is True, gates["CORRECT"]
+    assert case.reproduction in gates["CORRECT"]["new_tests"], gates["CORRECT"]
+    # The judge's favourite passes the visible tests; only the hidden holdout stops it.
+    assert (rollouts["WRONG"]["gate"], rollouts["WRONG"]["holdout"]) == ("passed", "failed")
+    assert rollouts["SKIPPER"]["gate"] == "flagged"
+    assert any("skip added" in flag for flag in gates["SKIPPER"]["tamper"]), gates["SKIPPER"]
+    assert rollouts["DELETER"]["gate"] == "flagged"
+    assert any("removed" in flag for flag in gates["DELETER"]["tamper"]), gates["DELETER"]
+
+
+def test_go_module(workdir: Path, fake: FakeAnthropic, polyglot_image: str) -> None:
+    code, result = run_solve(workdir, fake, GO)
+    assert code == 0 and result["status"] == "resolved", result.get("error")
+    check(result, GO)
+    # The holdout file never reached a rollout.
+    prompts = json.dumps([r.messages for r in fake.requests])
+    assert "TestMedianEvenHoldout" not in prompts
