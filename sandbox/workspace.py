@@ -20,6 +20,7 @@ from sandbox.models import ExecResult
 READ = """p=$(realpath -e -- "$1" 2>/dev/null) || { echo "no such file: $1" >&2; exit 2; }
 case "$p" in /workspace/*) ;; *) echo "path leaves the workspace: $1" >&2; exit 3;; esac
 [ -f "$p" ] || { echo "not a regular file: $1" >&2; exit 4; }
+if [ -n "$2" ]; then exec head -c "$2" -- "$p"; fi
 exec cat -- "$p"
 """
 WRITE = """p=$(realpath -m -- "$1")
@@ -97,11 +98,13 @@ class WorkspaceFiles(ABC):
             raise SandboxError(f"{what} failed (exit {code}): {err.text().strip()}")
         return out.raw()
 
-    async def read_file(self, path: str) -> bytes:
-        """The bytes of a workspace file (path relative to /workspace)."""
+    async def read_file(self, path: str, max_bytes: int | None = None) -> bytes:
+        """The bytes of a workspace file (path relative to /workspace); with `max_bytes`, at
+        most that many, cut inside the sandbox (a repository's file can be any size)."""
         rel = safe_relative(path)
         out, err = Capture(None), Capture(8000)
-        code = await self._run(["bash", "-c", READ, "sandbox", rel], out, err, 300)
+        limit = "" if max_bytes is None else str(max(max_bytes, 0))
+        code = await self._run(["bash", "-c", READ, "sandbox", rel, limit], out, err, 300)
         if code == 2:
             raise FileNotFoundError(f"{rel} does not exist in the sandbox workspace")
         if code != 0:

@@ -29,7 +29,8 @@ async def read_guidance(env: Environment, options: PromptOptions) -> list[Guidan
     found: list[GuidanceFile] = []
     for path in options.guidance_files:
         try:
-            data = await env.read_file(path)
+            # Cut in the sandbox: a repository's guidance file may be gigabytes of zeros.
+            data = await env.read_file(path, max_bytes=options.guidance_max_bytes)
         # A directory or unreadable entry under a guidance name is no guidance.
         except (FileNotFoundError, SandboxError):
             continue

@@ -1,12 +1,16 @@
-"""A rollout that produces a diff far over the cap is recorded with the reason, patch refused."""
+"""Sizes a rollout cannot push into the worker: a diff far over the cap (recorded with the
+reason, patch refused) and a guidance file of a gigabyte."""
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from app.agent import AgentLimits, AgentRolloutRunner
+from app.agent.config import PromptOptions
+from app.agent.prompt import read_guidance
 from app.agent.runner import SandboxFactory
 from app.llm.anthropic import AnthropicModel
 from app.trajectory import EndRecord, read_trajectory
@@ -40,3 +44,20 @@ async def test_a_rollout_writing_hundreds_of_mib_is_recorded_with_the_reason(
     assert rollout.steps == 2, "the agent's work is recorded, not lost"
     end = read_trajectory(Path(str(rollout.trajectory_path)))[-1]
     assert isinstance(end, EndRecord) and end.error == rollout.error
+
+
+async def test_a_gigabyte_guidance_file_never_reaches_the_worker_whole(
+    sandboxes: SandboxFactory,
+) -> None:
+    options = PromptOptions()
+    async with sandboxes("r0-guidance") as env:
+        made = await env.exec("truncate -s 1G AGENTS.md && printf 'be brief' >> AGENTS.md", 60)
+        assert made.exit_code == 0, made.output
+        tracemalloc.start()
+        try:
+            guidance = await read_guidance(env, options)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024, f"the worker held {peak >> 20} MiB of AGENTS.md"
+    assert all(len(g.text) <= options.guidance_max_bytes for g in guidance)

@@ -89,3 +89,22 @@ async def test_a_sandbox_outlives_its_longest_test_timeout(
         boot = client.api.inspect_container(sandbox.container_id)["Args"]
     assert int(labels["autofix.expires_at"]) > time.time() + 7200
     assert boot[-1] == str(long_tests.ttl_s)
+
+
+async def test_reading_a_huge_file_with_a_limit_cuts_it_inside_the_sandbox(
+    spec: SandboxSpec, client: docker.DockerClient, environments: Environments
+) -> None:
+    async with DockerSandbox(spec, client, environments=environments) as sandbox:
+        made = await sandbox.exec("truncate -s 1G AGENTS.md && printf 'tail' >> AGENTS.md")
+        assert made.ok, made.output
+        tracemalloc.start()
+        try:
+            head = await sandbox.read_file("AGENTS.md", max_bytes=4096)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        await sandbox.write_file("small.txt", "whole\n")
+        whole = await sandbox.read_file("small.txt")
+    assert head == b"\0" * 4096
+    assert peak < 16 * MIB, f"the host held {peak / MIB:.0f} MiB of a 1 GiB file"
+    assert whole == b"whole\n"
