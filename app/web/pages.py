@@ -15,9 +15,11 @@ from app.web.dashboard import Dashboard, NoSuchRun
 from app.web.html import page
 from app.web.runs import list_page
 from app.web.views.run_page import run_view
-from app.web.views.trajectory import rollout_view
+from app.web.views.trajectory import cut, rollout_view
 
 STATUSES: tuple[str, ...] = get_args(RunStatus)
+# A patch is shown whole up to this size (autofix caps patches at 1 MiB by default).
+PATCH_CHARS = 200_000
 
 
 def status_filter(status: str | None) -> RunStatus | None:
@@ -74,7 +76,12 @@ def build_pages(dashboard: Dashboard) -> APIRouter:
         view = rollout_view(
             run_id, found.repo, rollout_id, record, summary, dashboard.trajectories(run_id)
         )
-        return page("rollout.html.jinja", viewer=viewer, view=view)
+        patch, cut_chars = cut(
+            await dashboard.reader.get_patch(run_id, rollout_id) or "", PATCH_CHARS
+        )
+        return page(
+            "rollout.html.jinja", viewer=viewer, view=view, patch=patch, patch_cut=cut_chars
+        )
 
     return router
 

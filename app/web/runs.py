@@ -30,6 +30,8 @@ class RunReader(Protocol):
 
     async def get_result(self, run_id: int) -> RunResult | None: ...
 
+    async def get_patch(self, run_id: int, rollout_id: str) -> str | None: ...
+
 
 class RunSummary(BaseModel):
     """One run as `/api/runs` answers it and the runs page lists it."""

@@ -11,6 +11,7 @@ from app.status.live import LiveBoard
 from app.status.tracker import RunTracker
 from app.store import Store
 from scaling.events import RolloutStarted
+from scaling.rollout import Rollout
 from tests.web.conftest import HIDDEN, OPERATOR_TOKEN, Browserless
 from tests.web.samples import SCRIPT, finished_result, seed_run, write_trajectory
 
@@ -53,6 +54,11 @@ async def test_hostile_text_is_escaped_everywhere(
     write_trajectory(
         settings.work_dir / "runs" / str(run_id) / "trajectories", "r0-0", output=SCRIPT
     )
+    patch = f"--- a/calc.py\n+++ b/calc.py\n@@ -1 +1 @@\n-x\n+{SCRIPT}\n"
+    await store.record_rollout(
+        run_id,
+        Rollout(rollout_id="r0-0", round=0, index=0, exit_status="submitted", patch=patch, steps=3),
+    )
     for path in (f"/runs/{run_id}", f"/runs/{run_id}/rollouts/r0-0"):
         page = await web.client.get(path, headers=BEARER)
         assert page.status_code == 200
@@ -60,6 +66,8 @@ async def test_hostile_text_is_escaped_everywhere(
         assert "&lt;script&gt;document.title=" in page.text
         policy = page.headers["content-security-policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    rollout_page = await web.client.get(f"/runs/{run_id}/rollouts/r0-0", headers=BEARER)
+    assert "+++ b/calc.py" in rollout_page.text, "the rollout's patch is shown, escaped"
 
 
 async def test_rollout_page_shows_the_trajectory_beside_the_summary(
