@@ -28,13 +28,14 @@ async def read_guidance(env: Environment, options: PromptOptions) -> list[Guidan
     """Guidance files that exist in the sandbox, each capped at `guidance_max_bytes`."""
     found: list[GuidanceFile] = []
     for path in options.guidance_files:
+        cap = options.guidance_max_bytes
         try:
-            # Cut in the sandbox: a repository's guidance file may be gigabytes of zeros.
-            data = await env.read_file(path, max_bytes=options.guidance_max_bytes)
+            # Cut in the sandbox (one byte over says it was cut): a repository's guidance file
+            # may be gigabytes of zeros.
+            data = await env.read_file(path, max_bytes=cap + 1)
         # A directory or unreadable entry under a guidance name is no guidance.
         except (FileNotFoundError, SandboxError):
             continue
-        cap = options.guidance_max_bytes
         text = strip_invisible(data[:cap].decode("utf-8", errors="ignore")).strip()
         if text:
             found.append(GuidanceFile(path=path, text=text, truncated=len(data) > cap))
