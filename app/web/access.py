@@ -39,7 +39,9 @@ class Admit:
     async def __call__(self, request: Request) -> Viewer:
         viewer = await self.gate.viewer(request)
         if viewer is None:
-            raise SignInRequired(request.url.path, api=_is_api(request))
+            query = request.url.query
+            here = request.url.path + (f"?{query}" if query else "")
+            raise SignInRequired(here, api=_is_api(request))
         return viewer
 
 

@@ -190,8 +190,12 @@ async def test_sign_in_only_returns_to_pages_of_this_site(web: Browserless, targ
 
 
 async def test_sign_in_returns_to_the_page_asked_for(web: Browserless) -> None:
-    landed = await web.sign_in("/runs/12")
-    assert landed.headers["location"] == "/runs/12"
+    first = await web.client.get("/?status=running&repo=octo/visible")
+    assert first.status_code == 303
+    asked = parse_qs(urlsplit(first.headers["location"]).query)["next"][0]
+    assert asked == "/?status=running&repo=octo/visible"
+    landed = await web.sign_in(asked)
+    assert landed.headers["location"] == asked
 
 
 async def test_operator_token_sees_everything(web: Browserless, store: Store) -> None:
