@@ -94,6 +94,7 @@ async def with_canaries(sb: DockerSandbox, seed: int) -> tuple[float, float, int
     result = await sb.exec(run_script(COMMAND, seed, prepared) + _CPU, 600)
     report = await sb.exec(f"cat {prepared.report_path}", 120)
     outcomes = framework.parse(report.output)
+    assert prepared.canary is not None
     judged = judge_canaries(outcomes, result.exit_code, prepared.canary, result.exit_code == 1)
     elapsed = time.perf_counter() - started
     assert judged.forged is None and judged.exit_code == 0, (judged.forged, result.output[-2000:])
