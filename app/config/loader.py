@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from app.config.detect import detect_protected, detect_report, detect_test_command
 from app.config.errors import ConfigError
 from app.config.messages import explain
-from app.config.repo_files import RepoFiles
+from app.config.repo_files import MAX_READ_BYTES, RepoFiles
 from app.config.schema import RepoConfig
 from app.config.yaml_lines import load_with_lines
 
@@ -72,5 +72,13 @@ def load_repo_config(files: RepoFiles, override: tuple[str, str] | None = None) 
     if override is not None:
         text, source = override
     else:
-        text, source = files.read(CONFIG_PATH) or "", CONFIG_PATH
+        found = files.read(CONFIG_PATH)
+        if found is None and CONFIG_PATH in files.paths:
+            raise ConfigError(
+                [
+                    f"{CONFIG_PATH} could not be read (over {MAX_READ_BYTES:,} bytes, or not a "
+                    "file): keep it to the keys it needs"
+                ]
+            )
+        text, source = found or "", CONFIG_PATH
     return resolve_defaults(parse_repo_config(text, source), files, source)

@@ -7,6 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+# A repository's manifests and config are small; anything larger is not read at all, so a
+# file of gigabytes (a few KiB once git compresses it) never lands in the host's memory.
+MAX_READ_BYTES = 1024 * 1024
+
 
 class NotAGitRepository(Exception):
     """The path is not a git repository with at least one commit."""
@@ -14,7 +18,8 @@ class NotAGitRepository(Exception):
 
 @dataclass(frozen=True)
 class RepoFiles:
-    """The file paths of a revision and a way to read one of them."""
+    """The file paths of a revision and a way to read one of them (None: absent, unreadable,
+    or over MAX_READ_BYTES)."""
 
     paths: frozenset[str]
     reader: Callable[[str], str | None]
@@ -37,6 +42,9 @@ class RepoFiles:
             )
 
         def read(path: str) -> str | None:
+            size = _git(repo, "cat-file", "-s", f"{rev}:{path}")
+            if size is None or not size.strip().isdigit() or int(size) > MAX_READ_BYTES:
+                return None
             return _git(repo, "show", f"{rev}:{path}")
 
         return cls(frozenset(p for p in listing.split("\0") if p), read)
@@ -52,9 +60,11 @@ class RepoFiles:
 
         def read(path: str) -> str | None:
             try:
-                return (root / path).read_text(errors="replace")
+                with (root / path).open("rb") as handle:
+                    data = handle.read(MAX_READ_BYTES + 1)
             except OSError:
                 return None
+            return None if len(data) > MAX_READ_BYTES else data.decode(errors="replace")
 
         return cls(paths, read)
 
