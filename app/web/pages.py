@@ -48,6 +48,7 @@ def build_pages(dashboard: Dashboard) -> APIRouter:
             status=chosen or "",
             statuses=STATUSES,
             repos=sorted(viewer.repos) if viewer.repos is not None else None,
+            web_url=dashboard.web_url,
         )
 
     @router.get("/runs/{run_id}", response_class=HTMLResponse)
