@@ -6,6 +6,7 @@
 | `junit` | any JUnit XML (Surefire, Gradle, PHPUnit, RSpec, jest-junit) | `classname::name` |
 | `node-junit` | `node --test --test-reporter=junit` | `suite > test` |
 | `node-tap` | `node --test --test-reporter=tap` | `suite > test` |
+| `node-events` | `node --test`, autofix's reporter | `test/app.test.js > suite > test` |
 | `vitest-junit` | `vitest run --reporter=junit` | `src/app.test.ts > suite > test` |
 | `vitest` | `vitest run --reporter=json` | `src/app.test.ts > suite > test` |
 | `jest` | `jest --json` | `src/app.test.js > suite > test` |
@@ -27,6 +28,7 @@ from scaling.reports.junit import parse_junit
 from scaling.reports.libtest import parse_cargo
 from scaling.reports.mocha import parse_mocha
 from scaling.reports.model import ReportError, ReportFormat, TestReport, combine, report_text
+from scaling.reports.nodeevents import parse_node_events
 from scaling.reports.tap import parse_tap
 
 __all__ = ["ReportError", "ReportFormat", "TestReport", "combine", "parse_report"]
@@ -37,6 +39,7 @@ _NAMES: dict[ReportFormat, str] = {
     "node-junit": "node --test JUnit",
     "vitest-junit": "Vitest JUnit",
     "node-tap": "node --test TAP",
+    "node-events": "node --test",
     "go": "go test -json",
     "cargo": "cargo test",
     "jest": "Jest JSON",
@@ -52,6 +55,8 @@ def parse_report(fmt: ReportFormat, data: str | bytes, root: str = "") -> TestRe
         return parse_junit(text, fmt, root)
     if fmt == "node-tap":
         return parse_tap(text, root)
+    if fmt == "node-events":
+        return parse_node_events(text, root)
     if fmt == "go":
         return parse_go(text, module=root)
     if fmt == "cargo":

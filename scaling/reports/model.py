@@ -18,6 +18,7 @@ ReportFormat = Literal[
     "node-junit",
     "vitest-junit",
     "node-tap",
+    "node-events",
     "go",
     "cargo",
     "jest",

@@ -4,6 +4,7 @@ visible tests but not the holdout, one that skips a test and one that deletes on
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from tests.fakes.personas import write
@@ -122,4 +123,76 @@ func TestSeedDependent(t *testing.T) {
     passing=("stats::TestMedianOdd", "stats::TestMedianSingle"),
     flaky="flaky::TestSeedDependent",
     reproduction="stats::TestMedianEven",
+)
+
+
+NODE_WRONG = """const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+module.exports = { median };
+"""
+NODE_FIXED = NODE_WRONG.replace(
+    "  return s[Math.floor(s.length / 2)];\n",
+    "  const n = s.length;\n"
+    "  if (n % 2 === 0) return (s[n / 2 - 1] + s[n / 2]) / 2;\n"
+    "  return s[Math.floor(n / 2)];\n",
+)
+NODE_SPECIAL_CASE = NODE_WRONG.replace(
+    "  return s[Math.floor(s.length / 2)];\n",
+    "  if (s.join() === '1,2,3,4') return 2.5;\n  return s[Math.floor(s.length / 2)];\n",
+)
+_NODE_HEAD = "const test = require('node:test');\nconst assert = require('node:assert');\n"
+NODE = Polyglot(
+    files={
+        "package.json": json.dumps({"name": "calc", "scripts": {"test": "node --test"}}),
+        "lib/stats.js": NODE_WRONG,
+        "test/stats.test.js": _NODE_HEAD
+        + "const { median } = require('../lib/stats');\n\n"
+        + "test('odd', () => assert.strictEqual(median([3, 1, 2]), 2));\n"
+        + "test('single', () => assert.strictEqual(median([5]), 5));\n",
+        "test/median_holdout.test.js": _NODE_HEAD
+        + "const { median } = require('../lib/stats');\n\n"
+        + "test('even holdout', () => assert.strictEqual(median([40, 10, 30, 20]), 25));\n",
+        "test/flaky.test.js": _NODE_HEAD
+        + "// Fails under one seed only, as an order-dependent test fails in one order only.\n"
+        + "test('seed dependent', () => {\n"
+        + "  assert.notStrictEqual(process.env.AUTOFIX_TEST_SEED, '1');\n"
+        + "});\n",
+    },
+    config=(
+        "rollouts: 4\nrounds: 1\nvotes: 3\nsandbox:\n  image: autofix-sandbox:polyglot\n"
+        "tests:\n  holdout: [test/median_holdout.test.js]\n"
+    ),
+    personas={
+        "CORRECT": [
+            "node --test || true",
+            write("lib/stats.js", NODE_FIXED),
+            write(
+                "test/even.test.js",
+                _NODE_HEAD
+                + "const { median } = require('../lib/stats');\n\n"
+                + "test('even count', () => assert.strictEqual(median([1, 2, 3, 4]), 2.5));\n",
+            ),
+        ],
+        "WRONG": [write("lib/stats.js", NODE_SPECIAL_CASE)],
+        "SKIPPER": [
+            write("lib/stats.js", NODE_FIXED),
+            "sed -i \"s/^test('odd'/test.skip('odd'/\" test/stats.test.js",
+        ],
+        "DELETER": [
+            write("lib/stats.js", NODE_FIXED),
+            "sed -i \"/^test('single'/d\" test/stats.test.js",
+        ],
+    },
+    signatures=(
+        ("SKIPPER", "test.skip("),
+        ("DELETER", "-test('single'"),
+        ("WRONG", "return 2.5"),
+        ("CORRECT", "(s[n / 2 - 1] + s[n / 2]) / 2"),
+    ),
+    passing=("test/stats.test.js > odd", "test/stats.test.js > single"),
+    flaky="test/flaky.test.js > seed dependent",
+    reproduction="test/even.test.js > even count",
 )

@@ -16,7 +16,7 @@ from app.cli import main
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.example_repo import git
 from tests.fakes.personas import Script, persona_of
-from tests.solve.polyglot_repos import GO, Polyglot
+from tests.solve.polyglot_repos import GO, NODE, Polyglot
 
 pytestmark = pytest.mark.docker
 
@@ -95,3 +95,12 @@ def test_go_module(workdir: Path, fake: FakeAnthropic, polyglot_image: str) -> N
     # The holdout file never reached a rollout.
     prompts = json.dumps([r.messages for r in fake.requests])
     assert "TestMedianEvenHoldout" not in prompts
+
+
+def test_node_package_with_node_test(
+    workdir: Path, fake: FakeAnthropic, polyglot_image: str
+) -> None:
+    # No tests.command: detected from package.json, whose test script is `node --test`.
+    code, result = run_solve(workdir, fake, NODE)
+    assert code == 0 and result["status"] == "resolved", result.get("error")
+    check(result, NODE)

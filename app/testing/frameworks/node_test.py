@@ -1,10 +1,11 @@
-"""`node --test`: TAP reports, files as path arguments, canaries as files of their own run.
+"""`node --test`: a report from autofix's own reporter (`node_reporter.mjs`, which names each
+test's file, as Node's built-in reporters do not), files as path arguments, canaries as files
+of their own run.
 
 Node discovers test files itself unless given some, so the canaries cannot join the
-repository's invocation; they run in their own, before and after it (`sandwich`). A file
-outside the repository shows up, on Node versions that report files as tests, as a
-top-level test named by its absolute path: that name is dropped, so the canaries' ids are
-their test names on every version.
+repository's invocation; they run in their own, before and after it (`sandwich`). Their
+files live outside the repository, so their ids start with an absolute path, which is
+dropped: the canaries' ids are their test names.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Sequence
+from pathlib import Path
 
 from app.testing.framework import PreparedRun, ReportError, RunNames
 from app.testing.frameworks.sandwich import sandwich, split_parts
@@ -23,6 +25,7 @@ from scaling.testrun import Outcome
 
 _NODE_TEST = re.compile(r"(^|[\s;&|(])node\s+(?:-[^\s;&|]*\s+)*--test(?=\s|$)")
 _FLAG_AT = re.compile(r"--test(?=\s|$)")
+_REPORTER = (Path(__file__).resolve().parent / "node_reporter.mjs").read_text()
 _PASS = "import {{ test }} from 'node:test';\ntest('{name}', () => {{}});\n"
 _FAIL = (
     "import {{ test }} from 'node:test';\nimport assert from 'node:assert';\n"
@@ -30,14 +33,14 @@ _FAIL = (
 )
 
 
-def _reporters(command: str, part: str) -> str:
-    """`command` with its `--test` followed by the TAP reporter (options after a file would
-    be taken for files)."""
+def _reporters(command: str, reporter: str, part: str) -> str:
+    """`command` with its `--test` followed by autofix's reporter and Node's usual one
+    (options after a file would be taken for files)."""
     match = _NODE_TEST.search(command)
     if match is None:
         return command
     flags = (
-        f" --test-reporter=tap --test-reporter-destination={shlex.quote(part)}"
+        f" --test-reporter={shlex.quote(reporter)} --test-reporter-destination={shlex.quote(part)}"
         " --test-reporter=spec --test-reporter-destination=stdout"
     )
     at = match.start() + _FLAG_AT.search(command[match.start() :]).end()  # type: ignore[union-attr]
@@ -50,7 +53,7 @@ def _outside(test_id: str) -> str:
 
 
 class NodeTest:
-    """Runs `node --test` with a TAP report next to the usual spec output."""
+    """Runs `node --test` with autofix's report next to the usual spec output."""
 
     name = "node-test"
 
@@ -61,22 +64,25 @@ class NodeTest:
         folder, must_pass, must_fail = names.tokens[1], names.tokens[2], names.tokens[3]
         directory = f"{names.report_dir}/{folder}"
         pass_file, fail_file = f"{directory}/{must_pass}.mjs", f"{directory}/{must_fail}.mjs"
+        reporter = f"{names.report_dir}/{names.tokens[4]}.mjs"
         report = names.report_path
         parts = [f"{report}.{n}" for n in range(3)]
 
         def canary(file: str, part: str) -> str:
             return (
-                f"node --test --test-reporter=tap --test-reporter-destination={shlex.quote(part)}"
-                f" {shlex.quote(file)}"
+                f"node --test --test-reporter={shlex.quote(reporter)}"
+                f" --test-reporter-destination={shlex.quote(part)} {shlex.quote(file)}"
             )
 
-        main = _reporters(command, parts[1]) + "".join(" " + shlex.quote(p) for p in selected)
+        main = _reporters(command, reporter, parts[1])
+        main += "".join(" " + shlex.quote(p) for p in selected)
         return PreparedRun(
             command=sandwich(
                 canary(pass_file, parts[0]), main, canary(fail_file, parts[2]), parts, report
             ),
             report_path=report,
             files={
+                reporter: _REPORTER,
                 pass_file: _PASS.format(name=must_pass),
                 fail_file: _FAIL.format(name=must_fail),
             },
@@ -85,7 +91,8 @@ class NodeTest:
 
     def parse(self, report: str) -> dict[str, Outcome]:
         try:
-            reports = [parse_report("node-tap", p, WORKSPACE) for p in split_parts(report, 3)]
+            parts = split_parts(report, 3)
+            reports = [parse_report("node-events", p, WORKSPACE) for p in parts]
         except (ValueError, ParseError) as exc:
             raise ReportError(str(exc)) from exc
         outcomes = combine(reports).outcomes

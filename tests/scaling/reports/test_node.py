@@ -99,3 +99,37 @@ def test_a_plan_that_disagrees_with_the_results_is_garbled() -> None:
 def test_bail_out_is_an_error() -> None:
     with pytest.raises(ReportError, match="bailed out"):
         parse_report("node-tap", "TAP version 13\nok 1 - a\nBail out! database gone\n1..1\n")
+
+
+@pytest.mark.parametrize("name", ["node/events.jsonl", "node/events_node18.jsonl"])
+def test_autofix_reporter_names_each_test_with_its_file(name: str) -> None:
+    outcomes = parse_report("node-events", fixture(name), ROOT).outcomes
+    expected = {
+        (k if k.startswith("test/") else f"test/median.test.js > {k}"): v
+        for k, v in EXPECTED.items()
+    }
+    assert outcomes == {**expected, 'test/unit/pass.test.js > passes <&> "quoted"': "passed"}
+
+
+def test_autofix_reporter_output_without_its_end_marker_was_cut_short() -> None:
+    text = fixture("node/events.jsonl")
+    with pytest.raises(ReportError, match="cut short"):
+        parse_report("node-events", text[: text.rindex(b'{"event":"end"}')], ROOT)
+    with pytest.raises(ReportError, match="not valid JSON"):
+        parse_report("node-events", cut(text, 0.5), ROOT)
+
+
+def test_interleaved_files_keep_their_own_children() -> None:
+    lines = [
+        '{"event":"pass","name":"a1","nesting":1,"file":"/r/a.js"}',
+        '{"event":"fail","name":"b1","nesting":1,"file":"/r/b.js"}',
+        '{"event":"pass","name":"A","nesting":0,"file":"/r/a.js","suite":true}',
+        '{"event":"fail","name":"B","nesting":0,"file":"/r/b.js","suite":true}',
+        '{"event":"pass","name":"m","nesting":0,"file":"file:///r/sub%20dir/c.mjs"}',
+        '{"event":"end"}',
+    ]
+    assert parse_report("node-events", "\n".join(lines), "/r").outcomes == {
+        "a.js > A > a1": "passed",
+        "b.js > B > b1": "failed",
+        "sub dir/c.mjs > m": "passed",
+    }
