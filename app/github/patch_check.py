@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.github.errors import GitHubError
+from scaling.diff import unquote
 
 SYMLINK_MODE = "120000"
 GITLINK_MODE = "160000"
-_ESCAPES = {"a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r"}
 
 
 class PatchRejected(GitHubError):
@@ -61,27 +61,6 @@ def check_entry(entry: ChangedEntry) -> None:
             )
         if resolved.split("/")[0].lower() == ".git" or "/.git/" in f"/{resolved.lower()}/":
             raise PatchRejected(entry.path, "is a symlink into .git/")
-
-
-def unquote(path: str) -> str:
-    """Undo git's C-style quoting of unusual path names."""
-    if not (len(path) >= 2 and path[0] == '"' and path[-1] == '"'):
-        return path
-    out = bytearray()
-    body, i = path[1:-1], 0
-    while i < len(body):
-        ch = body[i]
-        if ch != "\\":
-            out += ch.encode()
-            i += 1
-        elif body[i + 1 : i + 2].isdigit():
-            out.append(int(body[i + 1 : i + 4], 8))
-            i += 4
-        else:
-            nxt = body[i + 1 : i + 2]
-            out += _ESCAPES.get(nxt, nxt).encode()
-            i += 2
-    return out.decode("utf-8", errors="replace")
 
 
 def _strip_prefix(path: str) -> str:

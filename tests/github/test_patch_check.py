@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.github import PatchRejected, validate_patch
-from app.github.patch_check import ChangedEntry, check_entry, unquote
+from app.github.patch_check import ChangedEntry, check_entry
+from scaling.diff import unquote
 
 
 def git_diff(tmp_path: Path, change: str) -> str:
@@ -94,3 +95,14 @@ def test_symlinks_and_submodules() -> None:
 def test_unquote_reads_git_c_quoting() -> None:
     assert unquote('"caf\\303\\251 \\"x\\".txt"') == 'café "x".txt'
     assert unquote("plain") == "plain"
+
+
+def test_hostile_quoting_is_read_never_a_crash() -> None:
+    def patch(quoted: str) -> str:
+        return f'diff --git "a/{quoted}" "b/{quoted}"\n--- "a/{quoted}"\n+++ "b/{quoted}"\n'
+
+    # Octal escapes git never writes (over 0o377) still decode to one byte each.
+    (entry,) = validate_patch(patch("src/\\777.py"))
+    assert entry.path.startswith("src/") and entry.path.endswith(".py")
+    with pytest.raises(PatchRejected, match=r"\.git"):
+        validate_patch(patch("\\056git/hooks/post-checkout"))
