@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from app.command_line import CommandLine
 
-TriggerKind = Literal["label", "unlabel", "command", "review"]
+TriggerKind = Literal["label", "unlabel", "command", "review", "edit"]
 
 HANDLE_JOB = "handle_trigger"
 RUN_JOB = "run_issue"
@@ -27,6 +27,8 @@ class Trigger(BaseModel):
     installation_id: int | None = None
     number: int
     title: str = ""
+    body: str | None = None
+    """The issue's body in the signed event (for a label: as the maintainer saw it)."""
     on_pull_request: bool = False
     sender: str
     label: str | None = None
@@ -37,6 +39,15 @@ class Trigger(BaseModel):
     @property
     def repo(self) -> str:
         return f"{self.owner}/{self.name}"
+
+
+class LabelledIssue(BaseModel):
+    """The issue's title and body as the signed `labeled` event carried them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    body: str
 
 
 def delivery_job_id(delivery: str) -> str:

@@ -101,3 +101,5 @@ class Envelope(_Lenient):
     comment: Comment | None = None
     pull_request: PullRef | None = None
     review: Review | None = None
+    changes: dict[str, Any] | None = None
+    """What an `edited` action changed (`title`, `body`), with the previous values."""

@@ -46,6 +46,12 @@ def route(event: str, delivery: str, env: Envelope, allowed_bots: frozenset[str]
         "sender": sender.login,
     }
     plain_job = delivery_job_id(delivery)
+    if event == "issues" and env.issue and env.action == "edited" and env.changes:
+        # Whose words the issue holds matters once it is labelled (the worker decides).
+        if env.issue.is_pull_request or not {"title", "body"} & set(env.changes):
+            return None
+        trigger = Trigger.model_validate(base | {"kind": "edit", "number": env.issue.number})
+        return Plan(trigger=trigger, job_id=plain_job)
     if event == "issues" and env.issue and env.label and not env.issue.is_pull_request:
         if env.action in ("labeled", "unlabeled"):
             kind = "label" if env.action == "labeled" else "unlabel"
@@ -55,6 +61,7 @@ def route(event: str, delivery: str, env: Envelope, allowed_bots: frozenset[str]
                     "kind": kind,
                     "number": env.issue.number,
                     "title": env.issue.title,
+                    "body": env.issue.body or "",
                     "label": env.label.name,
                 }
             )

@@ -14,6 +14,7 @@ from app.telemetry.context import bind
 from app.trigger import Trigger, notes_key, review_job_id
 from app.worker.commands import run_command
 from app.worker.deps import WorkerDeps, deps_of
+from app.worker.issue import note_outsider_edit
 from app.worker.notices import notify_once
 from app.worker.ports import RepoApi
 from app.worker.repo_config import fetch_config
@@ -28,6 +29,8 @@ async def handle_trigger(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
     trigger = Trigger.model_validate(payload)
     bind(delivery_id=trigger.delivery)
     repo = await deps.repo_for(trigger.owner, trigger.name, trigger.installation_id)
+    if trigger.kind == "edit":
+        return await _edited(deps, repo, trigger)
     if not await repo.can_trigger(trigger.sender):
         if trigger.kind in ("label", "command"):
             body = render_notice("refused", sender=trigger.sender, action=trigger.kind)
@@ -59,6 +62,17 @@ async def handle_trigger(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
         return "ignored"
     await _acknowledge(repo, trigger)
     return await run_command(deps, repo, trigger, config, command)
+
+
+async def _edited(deps: WorkerDeps, repo: RepoApi, trigger: Trigger) -> str:
+    """An issue's title or body changed: a non-writer's edit after a label is remembered."""
+    # Before any run the edit does not matter: a label takes the text of its own event.
+    if await deps.store.latest_run(trigger.repo, trigger.number) is None:
+        return "ignored"
+    if await repo.can_trigger(trigger.sender):
+        return "ignored"
+    await note_outsider_edit(deps.redis, trigger.repo, trigger.number, trigger.sender)
+    return "edit_noted"
 
 
 async def _acknowledge(repo: RepoApi, trigger: Trigger) -> None:

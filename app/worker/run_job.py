@@ -15,8 +15,9 @@ from app.status.tracker import RunTracker
 from app.store.errors import InvalidTransition
 from app.store.records import Run, RunStatus
 from app.telemetry.context import bind
+from app.trigger import LabelledIssue
 from app.worker.deps import WorkerDeps, deps_of
-from app.worker.issue import writers_issue
+from app.worker.issue import IssueEdited, outsider_editor, writers_issue
 from app.worker.ports import RepoApi
 from app.worker.publishing import publish_result
 from app.worker.status_writer import StatusWriter
@@ -24,8 +25,13 @@ from app.worker.status_writer import StatusWriter
 log = logging.getLogger(__name__)
 
 
-async def run_issue(ctx: dict[str, Any], run_id: int) -> str:
-    """Execute a queued run; a run in any other state was handled before (retry, redelivery)."""
+async def run_issue(
+    ctx: dict[str, Any], run_id: int, labelled: dict[str, Any] | None = None
+) -> str:
+    """Execute a queued run; a run in any other state was handled before (retry, redelivery).
+
+    `labelled` is the issue's title and body from the signed event of a label run.
+    """
     deps = deps_of(ctx)
     bind(run_id=run_id)
     run = await deps.store.get_run(run_id)
@@ -41,7 +47,8 @@ async def run_issue(ctx: dict[str, Any], run_id: int) -> str:
             return "skipped (raced)"
         log.info("run started", extra={"trigger": run.trigger})
         try:
-            outcome = await _guarded(deps, run)
+            text = LabelledIssue.model_validate(labelled) if labelled else None
+            outcome = await _guarded(deps, run, text)
             log.info("run ended", extra={"outcome": outcome})
             return outcome
         finally:
@@ -49,7 +56,7 @@ async def run_issue(ctx: dict[str, Any], run_id: int) -> str:
                 await deps.reaper.reap(str(run.id))
 
 
-async def _guarded(deps: WorkerDeps, run: Run) -> str:
+async def _guarded(deps: WorkerDeps, run: Run, labelled: LabelledIssue | None) -> str:
     """The run behind its status comment; any failure becomes a failed run that says so."""
     owner, name = run.repo.split("/", 1)
     repo = await deps.repo_for(owner, name, run.installation_id)
@@ -71,7 +78,7 @@ async def _guarded(deps: WorkerDeps, run: Run) -> str:
 
     async with StatusWriter(tracker, upsert, deps.status_interval_s) as writer:
         try:
-            return await _execute(deps, repo, run, config, tracker, writer)
+            return await _execute(deps, repo, run, config, tracker, writer, labelled)
         except Exception as exc:
             log.exception("run %s failed", run.id)
             tracker.phase = "failed"
@@ -90,8 +97,19 @@ async def _execute(
     config: RepoConfig,
     tracker: RunTracker,
     writer: StatusWriter,
+    labelled: LabelledIssue | None,
 ) -> str:
-    issue = await writers_issue(repo, run.issue_number)
+    editor = None
+    if labelled is None:
+        editor = await outsider_editor(deps.redis, run.repo, run.issue_number)
+    if editor is not None:
+        refusal = IssueEdited(run.issue_number, editor, config.label)
+        tracker.phase, tracker.outcome, tracker.advice = "failed", str(refusal), []
+        tracker.touch()
+        await writer.flush()
+        await _finish(deps, run.id, "failed", error=str(refusal))
+        return "refused_edit"
+    issue = await writers_issue(repo, run.issue_number, labelled)
     work = asyncio.create_task(deps.executor.execute(run, config, repo, issue, tracker))
     async with deps.signals.watch(run.id, work) as cancelled:
         try:

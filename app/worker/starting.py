@@ -7,8 +7,9 @@ from app.status.render import render_notice, render_status
 from app.status.tracker import RunTracker
 from app.store.errors import InvalidTransition
 from app.store.records import NewRun, Run, RunTrigger
-from app.trigger import RUN_JOB, Trigger, run_job_id
+from app.trigger import RUN_JOB, LabelledIssue, Trigger, run_job_id
 from app.worker.deps import WorkerDeps
+from app.worker.issue import forget_edits
 from app.worker.notices import notify_once
 from app.worker.ports import RepoApi
 
@@ -51,8 +52,12 @@ async def start_run(
     )
     if comment_id != run.status_comment_id:
         await deps.store.set_status_comment(run.id, comment_id)
+    labelled = None
+    if kind == "label" and trigger.body is not None:
+        labelled = LabelledIssue(title=trigger.title, body=trigger.body).model_dump()
+        await forget_edits(deps.redis, new.repo, trigger.number)
     # The deterministic job id makes a retried handler enqueue nothing new.
-    await deps.redis.enqueue_job(RUN_JOB, run.id, _job_id=run_job_id(run.id))
+    await deps.redis.enqueue_job(RUN_JOB, run.id, labelled, _job_id=run_job_id(run.id))
     return "started"
 
 

@@ -41,10 +41,25 @@ class Deliveries:
         return data
 
     def labeled(self, number: int, sender: str = "alice", label: str = "autofix") -> Json:
+        """The `labeled` event, carrying the issue's title and body as the fake holds them now."""
         data = self._readdress(load_example("issues.labeled.9.json"), sender)
-        data["issue"]["number"] = number
+        self._as_held(data, number)
         data["label"]["name"] = label
         return data
+
+    def edited(self, number: int, old_body: str, sender: str = "mallory") -> Json:
+        """The `edited` event of a body change (the fake already holds the new body)."""
+        data = self._readdress(load_example("issues.edited.0.json"), sender)
+        self._as_held(data, number)
+        data["changes"] = {"body": {"from": old_body}}
+        return data
+
+    def _as_held(self, data: Json, number: int) -> None:
+        data["issue"]["number"] = number
+        data["issue"].pop("pull_request", None)
+        held = self.github.state.issues.get((f"{self.owner}/{self.name}", number))
+        if held is not None:
+            data["issue"]["title"], data["issue"]["body"] = held["title"], held["body"]
 
     def unlabeled(self, number: int, sender: str = "alice", label: str = "autofix") -> Json:
         data = self._readdress(load_example("issues.unlabeled.24.json"), sender)
