@@ -56,7 +56,6 @@ def create_app(
     app = FastAPI(title="autofix", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.queue = queue
     install_security_headers(app)
-    app.add_middleware(DeliveryContext)
     app.include_router(build_router(webhook_secret, queue, metrics, allowed_bots))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -85,10 +84,13 @@ def create_app(
         async def closed() -> Response:
             return problem("Sign-in required", f"To see runs, {BEARER_HINT}.", 401)
 
-        return app
-    install_handlers(app, dashboard.gate)
-    app.include_router(build_auth_router(dashboard.gate))
-    app.include_router(build_pages(dashboard))
-    app.include_router(build_api(dashboard))
-    app.include_router(build_events(dashboard))
+    else:
+        install_handlers(app, dashboard.gate)
+        app.include_router(build_auth_router(dashboard.gate))
+        app.include_router(build_pages(dashboard))
+        app.include_router(build_api(dashboard))
+        app.include_router(build_events(dashboard))
+    # Added last, so it is the outermost middleware: the ones above run the app in a task of
+    # their own, and the delivery id must be set where the access log line is written.
+    app.add_middleware(DeliveryContext)
     return app
