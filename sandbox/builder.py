@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
+from typing import Any
 
 import docker
 import docker.errors
@@ -101,24 +103,51 @@ def _run_setup(api: docker.APIClient, cid: str, plan: BuildPlan) -> None:
             )  # fmt: skip
 
 
-def _create_build_container(api: docker.APIClient, plan: BuildPlan, layer: LayerLimit) -> str:
+def _image_path(config: dict[str, Any]) -> str | None:
+    env = [e for e in config.get("Env") or [] if e.startswith("PATH=")]
+    return env[0].removeprefix("PATH=") if env else None
+
+
+def keep_path(path: str) -> str:
+    """A root script that makes login shells (`bash -lc`, how every command runs) keep the
+    image's PATH, which /etc/profile would otherwise reset (toolchains under /usr/local/go/bin,
+    a Dockerfile's ENV PATH=...)."""
+    line = shlex.quote(f"export PATH={shlex.quote(path)}")
+    target = "/etc/profile.d/00-autofix-path.sh"
+    return (
+        f'mkdir -p /etc/profile.d; [ "$(cat {target} 2>/dev/null)" = {line} ] '
+        f"|| printf '%s\\n' {line} > {target}"
+    )
+
+
+def create_build_container(
+    api: docker.APIClient,
+    parent_id: str,
+    network: str,
+    limits: Limits,
+    run_id: str,
+    ttl: float,
+    layer: LayerLimit,
+) -> str:
+    """A stopped root container of parent_id for building: few capabilities, no new
+    privileges, a sandbox's memory, CPU and process limits, the writable-layer cap where the
+    storage driver has one; it sleeps ttl once started. Call it through `layer.create`."""
     host_config = api.create_host_config(
-        network_mode=plan.network,
+        network_mode=network,
         cap_drop=["ALL"],
         cap_add=SETUP_CAPS,
         security_opt=["no-new-privileges"],
-        mem_limit=plan.limits.memory,
-        memswap_limit=plan.limits.memory,
-        nano_cpus=int(plan.limits.cpus * 1e9),
-        pids_limit=max(plan.limits.pids, 1024),
+        mem_limit=limits.memory,
+        memswap_limit=limits.memory,
+        nano_cpus=int(limits.cpus * 1e9),
+        pids_limit=max(limits.pids, 1024),
         init=True,
         storage_opt=layer.storage_opt(),
     )
-    ttl = len(plan.commands) * (plan.timeout_s + 60) + 900
-    labels = {**L.lifecycle(plan.run_id, ttl, None, "build"), LAYER_LABEL: layer.label()}
+    labels = {**L.lifecycle(run_id, ttl, None, "build"), LAYER_LABEL: layer.label()}
     return str(
         api.create_container(
-            plan.parent_id,
+            parent_id,
             ["sleep", f"{ttl:.0f}"],
             user="0:0",
             working_dir="/",
@@ -133,7 +162,12 @@ def build_image(client: docker.DockerClient, plan: BuildPlan) -> str:
     api = client.api
     base_config = api.inspect_image(plan.parent_id)["Config"] or {}
     layer = LayerLimit(str(api.base_url), plan.layer_size)
-    cid = layer.create(lambda: _create_build_container(api, plan, layer))
+    ttl = len(plan.commands) * (plan.timeout_s + 60) + 900
+    cid = layer.create(
+        lambda: create_build_container(
+            api, plan.parent_id, plan.network, plan.limits, plan.run_id, ttl, layer
+        )
+    )
     try:
         try:
             api.start(cid)
@@ -154,6 +188,8 @@ def build_image(client: docker.DockerClient, plan: BuildPlan) -> str:
             )
         if plan.swap:
             _root_exec(api, cid, SWAP, "removing the previous tree")
+        if path := _image_path(base_config):
+            _root_exec(api, cid, keep_path(path), "keeping the image's PATH")
         if plan.snapshot is not None:
             api.put_archive(cid, WORKSPACE, plan.snapshot.tarball)
         _run_setup(api, cid, plan)

@@ -7,15 +7,10 @@ import io
 import re
 import tarfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
-import docker
-import docker.errors
-
-from sandbox.errors import ImageError, SandboxError
-from sandbox.models import Limits
+from sandbox.errors import ImageError
 
 KEY = "sandbox.dockerfile"
 _FROM_FLAG = re.compile(r"--from=(\S+)", re.IGNORECASE)
@@ -23,20 +18,6 @@ _FROM_FLAG = re.compile(r"--from=(\S+)", re.IGNORECASE)
 
 class DockerfileRefused(ImageError):
     """The Dockerfile names an image it may not use, or cannot be read safely."""
-
-
-@dataclass(frozen=True)
-class DockerfileBuild:
-    """One build of a repository Dockerfile with its context, on the setup network."""
-
-    context: bytes  # a tar with the Dockerfile's folder; the Dockerfile is at `dockerfile`
-    dockerfile: str
-    repository: str
-    tag: str
-    network: str
-    limits: Limits
-    timeout_s: float
-    labels: dict[str, str] = field(default_factory=dict)
 
 
 def _instructions(text: str) -> Iterable[tuple[int, str, str]]:
@@ -65,43 +46,73 @@ def _instructions(text: str) -> Iterable[tuple[int, str, str]]:
         yield start, words[0].upper(), words[1] if len(words) > 1 else ""
 
 
-def check_bases(text: str, allowed: Iterable[str]) -> tuple[str, ...]:
-    """The images the Dockerfile starts from, each an allowed image; DockerfileRefused naming
-    the line otherwise (a later stage may start from an earlier one)."""
-    allowed_set, stages, bases = set(allowed), set[str](), []
+# Run by the hardened build: RUN, the environment, the user, the folder and files.
+STEPS = frozenset({"RUN", "ENV", "ARG", "WORKDIR", "USER", "COPY", "ADD"})
+# Metadata a sandbox never uses (it has its own command and user).
+IGNORED = frozenset(
+    {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "VOLUME", "STOPSIGNAL", "MAINTAINER"}
+)
 
-    def usable(name: str, line: int, what: str) -> None:
-        if "$" in name:
-            raise DockerfileRefused(
-                f"{KEY} line {line}: {what} {name!r} uses a variable; name the image literally"
-            )
-        if name.lower() not in stages and name not in allowed_set:
-            choices = ", ".join(sorted(allowed_set)) or "none"
-            raise DockerfileRefused(
-                f"{KEY} line {line}: {what} {name!r} is not an allowed image; a repository "
-                f"Dockerfile may start FROM: {choices} (the operator's AUTOFIX_ALLOWED_IMAGES)"
-            )
 
+@dataclass(frozen=True)
+class Step:
+    """One instruction of the Dockerfile that changes the image."""
+
+    line: int
+    instruction: str
+    args: str
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A checked Dockerfile: one allowed base image and the steps on top of it."""
+
+    base: str
+    steps: tuple[Step, ...]
+
+
+def read_recipe(text: str, allowed: Iterable[str]) -> Recipe:
+    """The Dockerfile as a base and steps; DockerfileRefused naming the line for a base that
+    is not an allowed image, and for what the hardened build does not do."""
+    allowed_set, base, steps = set(allowed), "", []
     for line, instruction, args in _instructions(text):
-        if instruction == "ONBUILD":
-            raise DockerfileRefused(f"{KEY} line {line}: ONBUILD is not supported; remove it")
+        where = f"{KEY} line {line}"
         if instruction == "FROM":
+            if base:
+                raise DockerfileRefused(
+                    f"{where}: multi-stage Dockerfiles are not supported; build from one FROM"
+                )
             words = [w for w in args.split() if not w.startswith("--")]
             if not words:
-                raise DockerfileRefused(f"{KEY} line {line}: FROM names no image")
-            usable(words[0], line, "FROM")
-            bases.append(words[0])
-            if len(words) >= 3 and words[1].upper() == "AS":
-                stages.add(words[2].lower())
-            stages.add(str(len(bases) - 1))
-        elif instruction in ("COPY", "ADD"):
-            for source in _FROM_FLAG.findall(args):
-                usable(source, line, "--from")
-        elif instruction == "RUN" and "--mount" in args.split(None, 1)[0:1]:
-            raise DockerfileRefused(f"{KEY} line {line}: RUN --mount is not supported")
-    if not bases:
+                raise DockerfileRefused(f"{where}: FROM names no image")
+            if "$" in words[0]:
+                raise DockerfileRefused(
+                    f"{where}: FROM {words[0]!r} uses a variable; name the image literally"
+                )
+            if words[0] not in allowed_set:
+                choices = ", ".join(sorted(allowed_set)) or "none"
+                raise DockerfileRefused(
+                    f"{where}: FROM {words[0]!r} is not an allowed image; a repository "
+                    f"Dockerfile may start FROM: {choices} (the operator's "
+                    "AUTOFIX_ALLOWED_IMAGES)"
+                )
+            base = words[0]
+        elif not base and instruction != "ARG":
+            raise DockerfileRefused(f"{where}: {instruction} comes before FROM")
+        elif instruction in ("COPY", "ADD") and _FROM_FLAG.search(args):
+            raise DockerfileRefused(
+                f"{where}: {instruction} --from is not supported; copy from the build context"
+            )
+        elif instruction == "RUN" and args.startswith("--"):
+            raise DockerfileRefused(f"{where}: RUN {args.split()[0]} is not supported")
+        elif instruction in STEPS:
+            if base:
+                steps.append(Step(line, instruction, args))
+        elif instruction not in IGNORED:
+            raise DockerfileRefused(f"{where}: {instruction} is not supported; remove it")
+    if not base:
         raise DockerfileRefused(f"{KEY}: the Dockerfile has no FROM line")
-    return tuple(bases)
+    return Recipe(base, tuple(steps))
 
 
 @dataclass(frozen=True)
@@ -150,58 +161,3 @@ def context_of(snapshot_tar: bytes, dockerfile: str) -> Context:
             f"{KEY}: {dockerfile} is not a file in the repository at this commit; fix the path"
         )
     return Context(out.getvalue(), path.name, text, digest.hexdigest())
-
-
-def build_dockerfile(client: docker.DockerClient, build: DockerfileBuild) -> str:
-    """Build it with the legacy builder (no registry pulls, setup network) and return the id."""
-    api = client.api
-    lines: list[str] = []
-    image_id: str | None = None
-    try:
-        stream: Any = api.build(
-            fileobj=io.BytesIO(build.context),
-            custom_context=True,
-            dockerfile=build.dockerfile,
-            tag=f"{build.repository}:{build.tag}",
-            network_mode=build.network,
-            labels=build.labels,
-            pull=False,
-            rm=True,
-            forcerm=True,
-            decode=True,
-            timeout=int(build.timeout_s),
-            container_limits={"memory": _bytes(build.limits.memory), "memswap": -1},
-        )
-        for chunk in stream:
-            if "error" in chunk:
-                raise _failed(build, [*lines, str(chunk["error"])])
-            if text := chunk.get("stream"):
-                lines.extend(str(text).splitlines())
-                del lines[:-60]
-            image_id = (chunk.get("aux") or {}).get("ID") or image_id
-    except docker.errors.APIError as exc:
-        raise _failed(build, [*lines, str(exc.explanation)]) from exc
-    if image_id is None:
-        raise _failed(build, [*lines, "the engine reported no image"])
-    return image_id
-
-
-def _failed(build: DockerfileBuild, lines: list[str]) -> SandboxError:
-    output = "\n".join(lines[-40:])
-    hint = ""
-    if build.network == "none":
-        hint = (
-            " It ran with network 'none' in this deployment: steps that download need the "
-            "operator's AUTOFIX_SETUP_NETWORK."
-        )
-    return SandboxError(
-        f"building the environment from `{KEY}` failed; fix the Dockerfile.{hint} Output:\n{output}"
-    )
-
-
-def _bytes(size: str) -> int:
-    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
-    text = size.strip().lower().removesuffix("b")
-    if text and text[-1] in units:
-        return int(float(text[:-1]) * units[text[-1]])
-    return int(text)

@@ -17,7 +17,8 @@ import docker.errors
 from sandbox import labels as L
 from sandbox.builder import BUILD_HINT, BuildPlan, build_image
 from sandbox.client import blocking
-from sandbox.dockerfile import DockerfileBuild, build_dockerfile, check_bases, context_of
+from sandbox.dockerfile import context_of, read_recipe
+from sandbox.dockerfile_build import RecipeBuild, build_recipe
 from sandbox.errors import ImageError
 from sandbox.locks import KeyedLocks, default_lock_dir, host_lock
 from sandbox.models import SandboxSpec
@@ -187,24 +188,26 @@ class Environments:
     ) -> str:
         assert spec.dockerfile is not None
         context = await blocking(context_of, snapshot.tarball, spec.dockerfile)
-        bases = check_bases(context.text, spec.allowed_bases or (spec.image,))
-        base_ids = [await blocking(self._base_image, client, base) for base in bases]
+        recipe = read_recipe(context.text, spec.allowed_bases or (spec.image,))
+        base_id = await blocking(self._base_image, client, recipe.base)
         key = _key(
-            "dockerfile", _identity(spec), context.digest, context.dockerfile, base_ids,
+            "dockerfile", _identity(spec), context.digest, context.dockerfile, base_id,
             spec.setup_network,
         )  # fmt: skip
         ref = f"{DOCKERFILE_REPOSITORY}:{key[:32]}"
-        build = DockerfileBuild(
+        build = RecipeBuild(
+            recipe=recipe,
+            base_id=base_id,
             context=context.tarball,
-            dockerfile=context.dockerfile,
             repository=DOCKERFILE_REPOSITORY,
             tag=key[:32],
             network=spec.setup_network,
             limits=spec.limits,
             timeout_s=max(spec.setup_timeout_s, 900),
+            run_id=spec.run_id,
             labels=self._labels(spec, "dockerfile", key),
         )
-        return await self._built(client, ref, key, lambda: build_dockerfile(client, build))
+        return await self._built(client, ref, key, lambda: build_recipe(client, build))
 
     @staticmethod
     def _labels(spec: SandboxSpec, kind: str, key: str) -> dict[str, str]:
