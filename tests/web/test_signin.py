@@ -9,9 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+import redis.asyncio as aioredis
 from pydantic import SecretStr
 
-from app.settings import SettingsError
+from app.settings import Settings, SettingsError
 from app.store import Store, migrate
 from app.web.app import create_app
 from app.web.auth.config import auth_config, operator_token
@@ -295,3 +296,25 @@ async def test_sign_in_works_against_github_enterprise_server(
     assert [run["repo"] for run in listed["runs"]] == ["corp/payroll"]
     oauth_paths = [r.path for r in ghes.requests if "oauth" in r.path or "/user" in r.path]
     assert "/login/oauth/access_token" in oauth_paths and "/user/installations" in oauth_paths
+
+
+async def test_starting_sign_in_stores_nothing_until_github_vouches(
+    web: Browserless, settings: Settings
+) -> None:
+    for _ in range(200):
+        start = await web.client.get("/login", params={"next": "/" + "x" * 400})
+        assert start.status_code == 302
+    redis = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        assert await redis.dbsize() == 0, "unauthenticated requests cannot fill Redis"
+        bogus = await web.client.get(
+            "/auth/callback",
+            params={
+                "code": "not-a-code",
+                "state": parse_qs(urlsplit(start.headers["location"]).query)["state"][0],
+            },
+        )
+        assert bogus.status_code == 400
+        assert await redis.dbsize() == 0, "a code GitHub refuses stores nothing either"
+    finally:
+        await redis.aclose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 
 import httpx
 from fastapi import APIRouter, Request
@@ -49,10 +50,13 @@ def build_auth_router(gate: Gatekeeper) -> APIRouter:
         sign_in = gate.sign_in
         if sign_in is None:
             return not_configured()
-        state = await sign_in.sessions.new_state(local_path(next))
+        # Nothing is stored until GitHub vouches for the sign-in: the state and the page to
+        # return to travel in a signed cookie, so unauthenticated requests cannot fill Redis.
+        state = secrets.token_urlsafe(32)
         response = RedirectResponse(sign_in.github.authorize_url(state), status_code=302)
         binding = _state_signer(gate).sign(
-            {"state": state}, expires_at=gate.clock() + sign_in.config.state_ttl_s
+            {"state": state, "next": local_path(next)},
+            expires_at=gate.clock() + sign_in.config.state_ttl_s,
         )
         response.set_cookie(
             STATE_COOKIE,
@@ -74,19 +78,28 @@ def build_auth_router(gate: Gatekeeper) -> APIRouter:
         bound_state = bound.payload.get("state") if bound.verdict == "valid" else None
         if not state or not code or bound_state != state:
             return failed("This sign-in did not start in this browser, or took too long.")
-        next_path = await sign_in.sessions.consume_state(state)
-        if next_path is None:
-            return failed("This sign-in link was already used or has expired.")
+        used = "This sign-in link was already used; start again."
+        if await sign_in.sessions.state_used(state):
+            return failed(used)
         try:
             token = await sign_in.github.exchange(code)
+        except (OAuthError, httpx.HTTPError) as exc:
+            log.warning("sign-in failed: %s", exc)
+            return failed(f"GitHub did not complete the sign-in: {exc}")
+        if not await sign_in.sessions.use_state(state):
+            return failed(used)  # a concurrent callback with the same state got here first
+        try:
             login = await sign_in.github.login(token)
             repos = await sign_in.github.repositories(token)
         except (OAuthError, httpx.HTTPError) as exc:
             log.warning("sign-in failed: %s", exc)
             return failed(f"GitHub did not complete the sign-in: {exc}")
+        next_path = bound.payload.get("next")
         record = SessionRecord(login=login, token=token, repos=repos, checked_at=gate.clock())
         sid = await sign_in.sessions.create(record)
-        response = RedirectResponse(local_path(next_path), status_code=303)
+        response = RedirectResponse(
+            local_path(next_path if isinstance(next_path, str) else None), status_code=303
+        )
         gate.set_session_cookie(response, gate.session_cookie(sid, login))
         response.delete_cookie(STATE_COOKIE, path="/auth")
         return response

@@ -1,4 +1,4 @@
-"""Server-side halves of sign-in kept in Redis: one-time OAuth states and session records."""
+"""Server-side halves of sign-in kept in Redis: used OAuth states and session records."""
 
 from __future__ import annotations
 
@@ -35,17 +35,15 @@ class SessionStore:
         self.max_age_s = max_age_s
         self.state_ttl_s = state_ttl_s
 
-    async def new_state(self, next_path: str) -> str:
-        state = secrets.token_urlsafe(32)
-        await self.redis.set(_key("state", state), next_path, ex=int(self.state_ttl_s), nx=True)
-        return state
+    async def state_used(self, state: str) -> bool:
+        return bool(await self.redis.exists(_key("used-state", state)))
 
-    async def consume_state(self, state: str) -> str | None:
-        """The page to return to, once; None for an unknown, expired or already used state."""
-        value = await self.redis.getdel(_key("state", state))
-        if value is None:
-            return None
-        return value.decode() if isinstance(value, bytes) else str(value)
+    async def use_state(self, state: str) -> bool:
+        """Mark a sign-in state used; False if it already was (each works once)."""
+        marked = await self.redis.set(
+            _key("used-state", state), b"1", ex=int(self.state_ttl_s), nx=True
+        )
+        return bool(marked)
 
     async def create(self, record: SessionRecord) -> str:
         sid = secrets.token_urlsafe(32)
