@@ -7,6 +7,7 @@ import logging
 from app.github.models import PullRequestLink
 from app.github.publish import PublishRequest, publish
 from app.status.render import render_check, render_pr_body
+from app.status.safe_text import neutralise
 from app.store.records import Run
 from app.worker.deps import WorkerDeps
 from app.worker.ports import RepoApi
@@ -26,7 +27,8 @@ async def publish_result(
     issue = await repo.get_issue(run.issue_number)
     request = PublishRequest(
         issue_number=run.issue_number,
-        issue_title=issue.title,
+        # Anyone may title an issue; the PR title and commit message must not ping or close.
+        issue_title=neutralise(issue.title),
         patch=patch,
         body=render_pr_body(run.issue_number, result, run_url=deps.run_url(run.id)),
         draft=draft,

@@ -1,7 +1,10 @@
-"""Publishing through the App: the PR row names the candidate on the PR, maintainers' commits
-survive a new run, and a candidate that failed its holdout cannot be picked."""
+"""Publishing through the App: the PR record names the candidate on the PR, maintainers'
+commits survive a new run, a candidate that failed its holdout cannot be picked, refine survives
+unreadable review threads, and an issue's title cannot ping or close anything."""
 
 from __future__ import annotations
+
+import re
 
 from app.github.publish import branch_of
 from tests.app.harness import AppUnderTest
@@ -78,3 +81,18 @@ async def test_refine_goes_on_without_review_threads_github_cannot_list(
     refined = await app.wait_for_run(number, "resolved", deadline_s=5)
     assert first is not None and refined.trigger == "refine" and refined.feedback == "use a heap"
     assert any("could not be read" in reply for reply in app.bot_replies(pr))
+
+
+async def test_an_issue_title_cannot_ping_or_close_through_the_pr_title_or_commit(
+    app: AppUnderTest,
+) -> None:
+    title = "Crash on add, fixes #99, cc @acme/admins"
+    number = app.github.add_issue("octo", "calc", title, "2 + 2 gives 0", author="mallory")
+    await app.deliver("issues", app.payloads.labeled(number))
+    await app.work_off()
+
+    [pr] = app.pulls()
+    message = app.github.state.repos["octo/calc"].last_commit(branch_of(number), "%B")
+    for text in (pr["title"], message):
+        assert "Crash on add" in text
+        assert not re.search(r"(?i)\bfixes\s+#99", text) and "@acme" not in text
