@@ -196,3 +196,70 @@ NODE = Polyglot(
     flaky="test/flaky.test.js > seed dependent",
     reproduction="test/even.test.js > even count",
 )
+
+
+RUST_WRONG = """/// Median of the values.
+pub fn median(xs: &[f64]) -> f64 {
+    let mut s = xs.to_vec();
+    s.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    s[s.len() / 2]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test] fn odd() { assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0); }
+    #[test] fn single() { assert_eq!(median(&[5.0]), 5.0); }
+}
+"""
+RUST_FIXED = RUST_WRONG.replace(
+    "    s[s.len() / 2]\n}",
+    "    let n = s.len();\n    if n % 2 == 0 {\n        return (s[n / 2 - 1] + s[n / 2]) / 2.0;\n"
+    "    }\n    s[n / 2]\n}",
+)
+RUST_SPECIAL_CASE = RUST_WRONG.replace(
+    "    s[s.len() / 2]\n}",
+    "    if s == [1.0, 2.0, 3.0, 4.0] {\n        return 2.5;\n    }\n    s[s.len() / 2]\n}",
+)
+RUST = Polyglot(
+    files={
+        "Cargo.toml": '[package]\nname = "calc"\nversion = "0.1.0"\nedition = "2018"\n',
+        ".gitignore": "/target\n",
+        "src/lib.rs": RUST_WRONG,
+        "tests/median_holdout.rs": "#[test]\nfn even_holdout() {\n"
+        "    assert_eq!(calc::median(&[40.0, 10.0, 30.0, 20.0]), 25.0);\n}\n",
+        "tests/flaky.rs": "// Fails under one seed only, as an order-dependent test would.\n"
+        "#[test]\nfn seed_dependent() {\n"
+        '    assert_ne!(std::env::var("AUTOFIX_TEST_SEED").ok().as_deref(), Some("1"));\n}\n',
+    },
+    config=(
+        "rollouts: 4\nrounds: 1\nvotes: 3\nsandbox:\n  image: autofix-sandbox:polyglot\n"
+        "tests:\n  holdout: [tests/median_holdout.rs]\n  timeout_s: 600\n"
+    ),
+    personas={
+        "CORRECT": [
+            "cargo test --offline || true",
+            write("src/lib.rs", RUST_FIXED),
+            write(
+                "tests/even.rs",
+                "#[test]\nfn even_count() {\n"
+                "    assert_eq!(calc::median(&[1.0, 2.0, 3.0, 4.0]), 2.5);\n}\n",
+            ),
+        ],
+        "WRONG": [write("src/lib.rs", RUST_SPECIAL_CASE)],
+        "SKIPPER": [
+            write("src/lib.rs", RUST_FIXED.replace("#[test] fn odd", "#[test] #[ignore] fn odd")),
+        ],
+        "DELETER": [write("src/lib.rs", RUST_FIXED.replace("    #[test] fn single", "    //"))],
+    },
+    signatures=(
+        ("SKIPPER", "#[ignore]"),
+        ("DELETER", "-    #[test] fn single"),
+        ("WRONG", "return 2.5"),
+        ("CORRECT", "(s[n / 2 - 1] + s[n / 2]) / 2.0"),
+    ),
+    passing=("calc/src/lib.rs::tests::odd", "calc/src/lib.rs::tests::single"),
+    flaky="tests/flaky.rs::seed_dependent",
+    reproduction="tests/even.rs::even_count",
+)

@@ -16,7 +16,7 @@ from app.cli import main
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.example_repo import git
 from tests.fakes.personas import Script, persona_of
-from tests.solve.polyglot_repos import GO, NODE, Polyglot
+from tests.solve.polyglot_repos import GO, NODE, RUST, Polyglot
 
 pytestmark = pytest.mark.docker
 
@@ -104,3 +104,10 @@ def test_node_package_with_node_test(
     code, result = run_solve(workdir, fake, NODE)
     assert code == 0 and result["status"] == "resolved", result.get("error")
     check(result, NODE)
+
+
+def test_rust_crate(workdir: Path, fake: FakeAnthropic, polyglot_image: str) -> None:
+    # No tests.command: detected from Cargo.toml.
+    code, result = run_solve(workdir, fake, RUST)
+    assert code == 0 and result["status"] == "resolved", result.get("error")
+    check(result, RUST)
