@@ -28,8 +28,7 @@ IDENTITY = (
     "AUTOFIX_GITHUB_CLIENT_ID",
     "AUTOFIX_GITHUB_CLIENT_SECRET",
 )
-# Written alongside when absent; an operator's own values are kept.
-DEPLOYMENT = ("AUTOFIX_PUBLIC_URL", "AUTOFIX_GITHUB_API_URL", "AUTOFIX_GITHUB_WEB_URL")
+# A session secret already in the file is kept.
 GENERATED = ("AUTOFIX_SESSION_SECRET",)
 
 
@@ -81,11 +80,16 @@ def _bind(port: int) -> socket.socket:
 
 
 def _deployment_values(site: GitHubSite, public: str) -> dict[str, str]:
+    """Where the App just registered lives; like its identity, a different value already in
+    the env file is only replaced with --overwrite."""
     values = {"AUTOFIX_PUBLIC_URL": public}
     if not site.is_github_com:
         values.update({"AUTOFIX_GITHUB_API_URL": site.api, "AUTOFIX_GITHUB_WEB_URL": site.web})
-    values["AUTOFIX_SESSION_SECRET"] = secrets.token_hex(32)
     return values
+
+
+def _check_free(env: EnvFile, deployment: dict[str, str], overwrite: bool) -> None:
+    env.ensure_free((*IDENTITY, *deployment), overwrite, same=deployment)
 
 
 async def _setup(args: argparse.Namespace) -> int:
@@ -93,11 +97,12 @@ async def _setup(args: argparse.Namespace) -> int:
     public = public_url(args.public_url)
     form_url = site.new_app_url(args.org)
     env = EnvFile(Path(args.env_file))
-    env.ensure_free(IDENTITY, args.overwrite)
+    deployment = _deployment_values(site, public)
+    _check_free(env, deployment, args.overwrite)
     template = load_manifest(args.manifest)
     sock = _bind(args.port)
     port = sock.getsockname()[1]
-    extra = _deployment_values(site, public)
+    extra = {**deployment, "AUTOFIX_SESSION_SECRET": secrets.token_hex(32)}
 
     async with httpx.AsyncClient(timeout=30.0, trust_env=False) as client:
 
@@ -106,8 +111,8 @@ async def _setup(args: argparse.Namespace) -> int:
 
         def save(credentials: AppCredentials) -> None:
             # Check again: the file may have changed while the browser was away.
-            env.ensure_free(IDENTITY, args.overwrite)
-            env.update({**credentials.env(), **extra}, keep=DEPLOYMENT + GENERATED)
+            _check_free(env, deployment, args.overwrite)
+            env.update({**credentials.env(), **extra}, keep=GENERATED)
 
         flow = ManifestFlow(
             port=port,

@@ -62,22 +62,30 @@ class EnvFile:
         with os.fdopen(fd, encoding="utf-8") as handle:
             return handle.read().splitlines()
 
-    def present(self, keys: Iterable[str]) -> list[str]:
-        """Which of `keys` already have a non-empty value."""
-        wanted, found = set(keys), []
+    def values(self, keys: Iterable[str]) -> dict[str, str]:
+        """The non-empty values of `keys` (one-line values, quotes removed)."""
+        wanted, found = set(keys), {}
         for line in self._read():
             match = _ASSIGN.match(line)
-            if (
-                match
-                and match.group(1) in wanted
-                and match.group(2).strip() not in ("", "''", '""')
-            ):
-                found.append(match.group(1))
+            if match and match.group(1) in wanted:
+                value = match.group(2).strip()
+                if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                    value = value[1:-1]
+                if value:
+                    found[match.group(1)] = value
         return found
 
-    def ensure_free(self, keys: Iterable[str], overwrite: bool) -> None:
-        """Refuse before GitHub is asked for anything, unless told to replace."""
-        taken = self.present(keys)
+    def present(self, keys: Iterable[str]) -> list[str]:
+        """Which of `keys` already have a non-empty value."""
+        return list(self.values(keys))
+
+    def ensure_free(
+        self, keys: Iterable[str], overwrite: bool, same: Mapping[str, str] | None = None
+    ) -> None:
+        """Refuse before GitHub is asked for anything, unless told to replace; a key already
+        holding exactly its value in `same` is no conflict."""
+        same = same or {}
+        taken = [k for k, v in self.values(keys).items() if same.get(k) != v]
         if taken and not overwrite:
             raise SetupError(
                 f"{self.path} already sets {', '.join(taken)}: pass --overwrite to replace them "

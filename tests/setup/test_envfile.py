@@ -79,3 +79,14 @@ def test_values_that_would_break_out_are_refused(tmp_path: Path, value: str) -> 
     with pytest.raises(SetupError, match="quote or line break"):
         EnvFile(tmp_path / ".env").update({"AUTOFIX_GITHUB_CLIENT_ID": value})
     assert not (tmp_path / ".env").exists()
+
+
+def test_a_value_equal_to_the_new_one_is_no_conflict(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    path.write_text("AUTOFIX_PUBLIC_URL='https://a.example'\nAUTOFIX_GITHUB_API_URL=https://x\n")
+    env = EnvFile(path)
+    env.ensure_free(["AUTOFIX_PUBLIC_URL"], False, same={"AUTOFIX_PUBLIC_URL": "https://a.example"})
+    with pytest.raises(SetupError, match="AUTOFIX_PUBLIC_URL"):
+        env.ensure_free(
+            ["AUTOFIX_PUBLIC_URL"], False, same={"AUTOFIX_PUBLIC_URL": "https://b.example"}
+        )

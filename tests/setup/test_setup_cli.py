@@ -187,3 +187,19 @@ def test_a_missing_manifest_names_the_flag(ghes: FakeGitHub, tmp_path: Path) -> 
     ) as setup:
         assert setup.wait() == 2
     assert "--manifest" in setup.stderr
+
+
+def test_another_public_url_in_the_file_needs_overwrite(ghes: FakeGitHub, tmp_path: Path) -> None:
+    # The App's webhook would point elsewhere than the deployment believes it lives.
+    env_file = tmp_path / ".env"
+    env_file.write_text("AUTOFIX_PUBLIC_URL=https://old.example\n")
+    with SetupProcess(_args(ghes, env_file), cwd=tmp_path) as setup:
+        assert setup.wait() == 2
+    assert "AUTOFIX_PUBLIC_URL" in setup.stderr and "--overwrite" in setup.stderr
+    env_file.write_text(f"AUTOFIX_PUBLIC_URL={PUBLIC}\nAUTOFIX_SESSION_SECRET=kept\n")
+    with SetupProcess(_args(ghes, env_file), cwd=tmp_path) as setup:
+        with httpx.Client(timeout=30) as browser:
+            register(browser, setup.local_url())
+        assert setup.wait() == 0, setup.output()
+    values = _shell_env(env_file)
+    assert values["AUTOFIX_PUBLIC_URL"] == PUBLIC and values["AUTOFIX_SESSION_SECRET"] == "kept"
