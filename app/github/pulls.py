@@ -49,7 +49,7 @@ class RepoPulls(RepoReads):
                     f"GitHub reports a pull request for {head_branch} in {self.full_name} "
                     "that autofix cannot see; close it or delete the branch, then retry"
                 )
-        return await self._update_pull(existing, title, body), False
+        return await self._update_pull(existing, body), False
 
     async def _create_pull(
         self, head: str, base: str, title: str, body: str, draft: bool
@@ -79,7 +79,8 @@ class RepoPulls(RepoReads):
             )
         return pull_info(response.parsed_data)
 
-    async def _update_pull(self, pr: PullRequestInfo, title: str, body: str) -> PullRequestInfo:
+    async def _update_pull(self, pr: PullRequestInfo, body: str) -> PullRequestInfo:
+        # The title is the maintainers' once the pull request is open.
         merged = merge_body(pr.body, body)
         if merged == pr.body:
             return pr

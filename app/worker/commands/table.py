@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
@@ -40,7 +40,6 @@ class Call:
     command: Command
     run: Run | None = None
     """The run the command is about: by PR on autofix's PR, else the issue's latest."""
-    _said: list[str] = field(default_factory=list)
 
     @property
     def issue_trigger(self) -> Trigger:
