@@ -118,7 +118,7 @@ class _Builder:
     def run(self, step: Step) -> None:
         args = step.args
         if step.instruction == "RUN":
-            argv = json.loads(args) if args.startswith("[") else ["/bin/sh", "-c", args]
+            argv = _exec_form(args) or ["/bin/sh", "-c", args]
             self.exec(step, [str(a) for a in argv], self.user, self.workdir)
         elif step.instruction in ("ENV", "ARG"):
             target = self.env if step.instruction == "ENV" else self.args
@@ -144,8 +144,8 @@ class _Builder:
             if not match:
                 raise DockerfileRefused(f"{where}: only --chown and --chmod are supported")
             flags[match.group(1)] = match.group(2)
-        if step.args.lstrip().startswith("["):
-            words = [str(w) for w in json.loads(step.args)]
+        if listed := _exec_form(step.args.lstrip()):
+            words = listed
         if len(words) < 2:
             raise DockerfileRefused(f"{where} needs a source and a destination")
         env = {**self.env, **self.args}
@@ -179,7 +179,7 @@ class _Builder:
             if not hits:
                 raise DockerfileFailed(step, f"{source!r} is not in the build context", "", "")
             matched.extend(hits)
-        into = dest.endswith("/") or len(matched) > 1
+        into = dest.endswith("/") or len(matched) > 1 or self._is_dir(dest)
         for name in matched:
             member = self.files[name][0] if name in self.files else None
             if name == "." or (member is not None and member.isdir()):
@@ -192,6 +192,14 @@ class _Builder:
                 chosen.append((target, member, self.files[name][1]))
         return chosen
 
+    def _is_dir(self, path: str) -> bool:
+        out = Capture(200)
+        code = run_exec(
+            self.api, self.cid, ["test", "-d", path], user="0:0", workdir="/", env={}, out=out,
+            deadline_s=60,
+        )  # fmt: skip
+        return code == 0
+
     def _owner(self, step: Step, chown: str | None) -> tuple[int, int]:
         if not chown:
             return 0, 0
@@ -201,6 +209,19 @@ class _Builder:
         uid = int(user) if user.isdigit() else int(ids[0])
         gid = int(group) if group.isdigit() else int(ids[1]) if len(ids) > 1 else uid
         return uid, gid
+
+
+def _exec_form(args: str) -> list[str] | None:
+    """`["cmd", "arg"]` as argv; anything else (invalid JSON too) is shell form, as in Docker."""
+    if not args.startswith("["):
+        return None
+    try:
+        value = json.loads(args)
+    except ValueError:
+        return None
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return value
+    return None
 
 
 def _pairs(args: str, env: dict[str, str], step: Step) -> list[tuple[str, str | None]]:
