@@ -122,13 +122,17 @@ class TimedSandbox:
         self.inner, self.clock = inner, clock
         self.exec_category = "agent_commands" if purpose == "rollout" else "tests"
 
-    async def exec(self, command: str, timeout: float, /) -> Any:  # noqa: ASYNC109
-        async with self.clock.timed(self.exec_category):
-            return await self.inner.exec(command, timeout)
+    def __getattr__(self, name: str) -> Any:
+        # Anything not timed here (writing files, reading ids) goes straight to the sandbox.
+        return getattr(self.inner, name)
 
-    async def read_file(self, path: str, /) -> bytes:
+    async def exec(self, command: str, timeout: float | None = None, /, **options: Any) -> Any:  # noqa: ASYNC109
+        async with self.clock.timed(self.exec_category):
+            return await self.inner.exec(command, timeout, **options)
+
+    async def read_file(self, path: str, /, max_bytes: int | None = None) -> bytes:
         async with self.clock.timed("sandbox_ops"):
-            return bytes(await self.inner.read_file(path))
+            return bytes(await self.inner.read_file(path, max_bytes=max_bytes))
 
     async def diff(self) -> str:
         async with self.clock.timed("sandbox_ops"):
