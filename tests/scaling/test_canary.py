@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from scaling.canary import CanaryIds, judge_canaries
+from scaling.cross import cross_verdict
 from scaling.result import BaselineRecord
 from scaling.tamper import forgery
 from scaling.testrun import Outcome, TestRun
+from tests.fakes.scaling import make_run
+from tests.scaling.scenario import GOOD, WITH_TEST, scenario
+from tests.scaling.test_engine import solve
 
 CANARY = CanaryIds(must_pass="tests/q1/k2.py::a3", must_fail="tests/q1/k2.py::b4")
 REAL: dict[str, Outcome] = {"tests/test_a.py::test_one": "passed"}
@@ -74,3 +78,33 @@ def test_exit_0_without_a_report_is_forged_only_where_the_baseline_wrote_one() -
     assert forgery(reporting, TestRun(exit_code=2)) == []  # a crash fails, it forges nothing
     assert forgery(silent, TestRun(exit_code=0)) == []
     assert forgery(reporting, TestRun(exit_code=1, forged="x")) == ["forged test result: x"]
+
+
+async def test_a_forged_baseline_ends_the_run_with_why() -> None:
+    tests = scenario()
+    tests.baselines = [make_run(REAL).model_copy(update={"forged": "the must-fail check passed"})]
+    result = await solve([GOOD], tests=tests)
+    assert result.status == "error" and result.winner is None
+    assert result.error is not None and "not authentic" in result.error
+    assert "the must-fail check passed" in result.error and "tests.command" in result.error
+
+
+async def test_a_forged_reproduction_flags_the_candidate() -> None:
+    tests = scenario()
+    tests.reproductions[WITH_TEST] = tests.reproductions[WITH_TEST].model_copy(
+        update={"forged": "the must-pass check test was missing from the report"}
+    )
+    result = await solve([WITH_TEST], tests=tests)
+    assert result.status == "unresolved" and result.rollouts[0].gate == "flagged"
+    assert result.gates[0].tamper == (
+        "forged test result in the reproduction: the must-pass check test was missing from "
+        "the report",
+    )
+
+
+def test_a_forged_cross_check_is_a_failure_with_the_reason() -> None:
+    run = TestRun(exit_code=0, parsed=True, outcomes=dict(REAL), forged="exit 0 though failed")
+    verdict = cross_verdict("a", "b", ["tests/test_a.py"], run, None)
+    assert (
+        verdict.status == "failed" and verdict.detail == "forged test result: exit 0 though failed"
+    )

@@ -147,3 +147,22 @@ async def test_editing_the_report_named_on_the_command_line_is_forgery(
     gate = await gate_of(runner, {STATS: BROKEN + EDIT_OWN_REPORT})
     assert not gate.passed and gate.tamper
     assert any("must-fail check test" in flag for flag in gate.tamper)
+
+
+async def test_stopping_at_the_first_failure_never_stops_at_a_canary(
+    runner: DockerTestRunner,
+) -> None:
+    runner.plan = runner.plan.model_copy(update={"command": "python3 -m pytest -q -x"})
+    repo = runner.sandboxes.repo  # type: ignore[attr-defined]
+    broken = make_patch(repo, {STATS: BROKEN})
+    honest, cut = await asyncio.gather(runner.baseline(), runner.candidate(broken))
+    # Every test ran: the must-fail canary came last, and alone it does not fail the run.
+    assert honest.parsed and honest.forged is None and honest.exit_code == 0
+    assert set(honest.outcomes) == {
+        "tests/test_stats.py::test_mean",
+        "tests/test_stats.py::test_median_odd",
+        "tests/test_stats.py::test_median_empty",
+    }
+    # A genuine failure stops the run before the must-fail canary: failed, not forged.
+    assert cut.parsed and cut.forged is None and cut.exit_code == 1
+    assert cut.outcomes["tests/test_stats.py::test_mean"] == "failed"
