@@ -50,6 +50,10 @@ def cross_verdict(
     if run.timed_out:
         return result("failed", detail="the test command timed out")
     if not run.parsed:
+        if baseline is not None and baseline.parsed:
+            return result(
+                "failed", detail=f"no readable report (exit code {run.exit_code}), unlike before"
+            )
         if run.exit_code == 0:
             return result("passed")
         return result("failed", detail=f"the test command exited with {run.exit_code}")

@@ -210,10 +210,14 @@ async def test_result_json_and_events_carry_the_checks() -> None:
 
 def test_verdict_without_a_per_test_report_or_any_test() -> None:
     base = BaselineRecord(runs=2, parsed=True, flaky=(FLAKY,))
+    unparsed = BaselineRecord(runs=2, parsed=False)
     files = ["tests/test_beta.py"]
-    assert cross_verdict("a", "b", files, TestRun(exit_code=0), base).status == "passed"
-    failed = cross_verdict("a", "b", files, TestRun(exit_code=2), base)
+    assert cross_verdict("a", "b", files, TestRun(exit_code=0), unparsed).status == "passed"
+    failed = cross_verdict("a", "b", files, TestRun(exit_code=2), unparsed)
     assert failed.status == "failed" and "exited with 2" in failed.detail
+    # Where the baseline wrote a report, a run without one fails, whatever its exit code.
+    silent = cross_verdict("a", "b", files, TestRun(exit_code=0), base)
+    assert silent.status == "failed" and "no readable report" in silent.detail
     hung = cross_verdict("a", "b", files, TestRun(exit_code=1, timed_out=True), base)
     assert hung.status == "failed" and "timed out" in hung.detail
     empty = cross_verdict("a", "b", files, TestRun(exit_code=5, parsed=True), base)
