@@ -24,11 +24,12 @@ from app.settings import Settings
 from app.summary import LLMSummarizer
 from app.testing import DockerSandboxes, DockerTestRunner, TestPlan
 from app.testing.protocols import SandboxOpener
+from app.testing.suites import Suite, SuiteRunner
 from sandbox.models import DEFAULT_MAX_PATCH_BYTES
 from sandbox.observer import SandboxObserver
 from scaling.engine import Engine
 from scaling.issue import Issue
-from scaling.protocols import EventSink, RolloutRunner
+from scaling.protocols import EventSink, RolloutRunner, TestRunner
 from scaling.result import RunResult
 from scaling.rollout import Rollout, RolloutRequest
 from scaling.summary import RolloutSummary
@@ -126,19 +127,31 @@ def make_engine(
     )
     if on_rollout is not None:
         runner = _Recorded(runner, on_rollout)
-    tests = DockerTestRunner(
-        TestPlan(
-            command=config.test_command,
-            holdout=config.tests.holdout,
-            holdout_command=config.tests.holdout_command,
-            report=config.tests.report,
-            protected=config.protected_paths,
-            timeout_s=float(config.tests.timeout_s),
-        ),
-        test_sandboxes,
-    )
+    tests = test_runner(config, test_sandboxes)
     summarizer = LLMSummarizer(model, test_command=config.test_command)
     return Engine(engine_config, runner, summarizer, LLMJudge(model), tests, events)
+
+
+def test_runner(config: RepoConfig, sandboxes: SandboxOpener) -> TestRunner:
+    """One runner for the test command, or one per suite of `tests.suites`."""
+
+    def plan(command: str, report: str | None) -> TestPlan:
+        return TestPlan(
+            command=command,
+            holdout=config.tests.holdout,
+            holdout_command=config.tests.holdout_command,
+            report=report,
+            protected=config.protected_paths,
+            timeout_s=float(config.tests.timeout_s),
+        )
+
+    if not config.tests.suites:
+        return DockerTestRunner(plan(config.test_command, config.tests.report), sandboxes)
+    suites = [
+        Suite(s.name, s.paths, DockerTestRunner(plan(s.command, s.report), sandboxes))
+        for s in config.tests.suites
+    ]
+    return SuiteRunner(suites, holdout=config.tests.holdout)
 
 
 async def run_engine(

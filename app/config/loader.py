@@ -40,7 +40,9 @@ def parse_repo_config(text: str, source: str = CONFIG_PATH) -> RepoConfig:
 def resolve_defaults(config: RepoConfig, files: RepoFiles, source: str = CONFIG_PATH) -> RepoConfig:
     """Fill in the test command and protected paths from the repository when not configured."""
     tests = config.tests
-    command = tests.command or detect_test_command(files)
+    # With several suites, the command shown to agents runs them all.
+    suites = "; ".join(f"({s.command})" for s in tests.suites) or None
+    command = tests.command or suites or detect_test_command(files)
     if command is None:
         raise ConfigError(
             [
@@ -57,7 +59,8 @@ def resolve_defaults(config: RepoConfig, files: RepoFiles, source: str = CONFIG_
                 "repository does not contain: fix the path or remove it"
             ]
         )
-    report = tests.report if tests.command else (tests.report or detect_report(command))
+    given = tests.command or tests.suites
+    report = tests.report if given else (tests.report or detect_report(command))
     return config.model_copy(
         update={
             "tests": tests.model_copy(

@@ -67,6 +67,39 @@ class SandboxConfig(_Section):
         return value
 
 
+class SuiteConfig(_Section):
+    """One of several test suites (`tests.suites`): its command gates only its paths."""
+
+    name: str = Field(min_length=1, max_length=40, description="Shown with its results.")
+    command: str = Field(min_length=1, description="Runs the suite from the repository root.")
+    report: str | None = Field(
+        default=None, min_length=1, description="JUnit XML it writes, as for `tests.report`."
+    )
+    paths: tuple[str, ...] = Field(
+        min_length=1,
+        description="Directories or globs the suite covers: a patch touching them runs it.",
+    )
+
+    @field_validator("report")
+    @classmethod
+    def _report_glob(cls, value: str | None) -> str | None:
+        return report_glob(value)
+
+
+def report_glob(value: str | None) -> str | None:
+    """A `report` pattern: inside the repository, no shell syntax."""
+    if value is None:
+        return value
+    if not re.fullmatch(r"[A-Za-z0-9_.*?\[\]/-]+", value) or value.startswith("/"):
+        raise ValueError(
+            f"{value!r} must be a path or glob inside the repository made of letters, "
+            "digits and _ . - / * ? [ ] (e.g. build/test-results/test/*.xml)"
+        )
+    if ".." in value.split("/"):
+        raise ValueError(f"{value!r} must stay inside the repository (no `..`)")
+    return value
+
+
 class TestsConfig(_Section):
     """How the repository's tests are run and which of them are the maintainers'."""
 
@@ -114,19 +147,23 @@ class TestsConfig(_Section):
         description="Finalists whose patches each run the others' new tests, as evidence for "
         "reviewers (it never changes the winner); 0 turns it off.",
     )
+    suites: tuple[SuiteConfig, ...] = Field(
+        default=(),
+        description="Several suites (name, command, report, paths), each with its own "
+        "baseline; a patch is gated by the suites whose paths it touches.",
+    )
 
     @field_validator("report")
     @classmethod
     def _report_glob(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        if not re.fullmatch(r"[A-Za-z0-9_.*?\[\]/-]+", value) or value.startswith("/"):
-            raise ValueError(
-                f"{value!r} must be a path or glob inside the repository made of letters, "
-                "digits and _ . - / * ? [ ] (e.g. build/test-results/test/*.xml)"
-            )
-        if ".." in value.split("/"):
-            raise ValueError(f"{value!r} must stay inside the repository (no `..`)")
+        return report_glob(value)
+
+    @field_validator("suites")
+    @classmethod
+    def _distinct_suites(cls, value: tuple[SuiteConfig, ...]) -> tuple[SuiteConfig, ...]:
+        names = [s.name for s in value]
+        if len(set(names)) != len(names):
+            raise ValueError(f"suite names must differ, got {', '.join(names)}")
         return value
 
 

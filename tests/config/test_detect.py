@@ -137,3 +137,18 @@ def test_report_files_are_detected_only_with_the_command(
     contents: dict[str, str], report: str | None
 ) -> None:
     assert load_repo_config(files(contents)).tests.report == report
+
+
+def test_suites_without_a_command_show_agents_every_suite() -> None:
+    config = load_repo_config(
+        files(
+            {
+                ".github/autofix.yml": "tests:\n  suites:\n"
+                "    - {name: a, command: make a, paths: [a]}\n"
+                "    - {name: b, command: make b, paths: [b], report: b/out.xml}\n",
+                "pom.xml": "",
+            }
+        )
+    )
+    assert config.test_command == "(make a); (make b)"
+    assert config.tests.report is None

@@ -205,3 +205,29 @@ def test_a_report_pattern_with_shell_syntax_or_outside_paths_is_refused(pattern:
 def test_a_report_glob_is_accepted() -> None:
     config = parse_repo_config("tests:\n  report: build/test-results/**/TEST-*.xml\n", SOURCE)
     assert config.tests.report == "build/test-results/**/TEST-*.xml"
+
+
+SUITES = """tests:
+  suites:
+    - name: backend
+      command: python3 -m pytest -q backend
+      paths: [backend]
+    - name: frontend
+      command: cd web && node --test
+      paths: [web, 'shared/*.json']
+"""
+
+
+def test_suites_are_read_with_their_paths() -> None:
+    config = parse_repo_config(SUITES, SOURCE)
+    assert [(s.name, s.paths) for s in config.tests.suites] == [
+        ("backend", ("backend",)),
+        ("frontend", ("web", "shared/*.json")),
+    ]
+
+
+def test_suites_need_distinct_names_and_paths() -> None:
+    (message,) = problems(SUITES.replace("name: frontend", "name: backend"))
+    assert message.startswith(f"`tests.suites` on line 2 of {SOURCE}"), message
+    (message,) = problems(SUITES.replace("      paths: [backend]\n", ""))
+    assert "paths" in message, message
