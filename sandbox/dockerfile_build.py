@@ -152,10 +152,14 @@ class _Builder:
         *sources, dest = (expand(w, env) for w in words)
         if any("://" in s for s in sources):
             raise DockerfileRefused(f"{where} from a URL is not supported; download in RUN")
-        dest = posixpath.join(self.workdir, dest)
+        into = dest.endswith("/") or len(sources) > 1
+        dest = posixpath.normpath(posixpath.join("/", self.workdir, dest))
         uid, gid = self._owner(step, flags.get("chown"))
-        mode = int(flags["chmod"], 8) if "chmod" in flags else None
-        entries = self._select(step, sources, dest)
+        try:
+            mode = int(flags["chmod"], 8) if "chmod" in flags else None
+        except ValueError:
+            raise DockerfileRefused(f"{where} --chmod needs an octal mode") from None
+        entries = self._select(step, sources, dest, into)
         buf = io.BytesIO()
         with tarfile.open(fileobj=buf, mode="w") as tar:
             for target, member, body in entries:
@@ -164,10 +168,13 @@ class _Builder:
                 info.mode = mode if mode is not None else member.mode
                 info.uid, info.gid, info.size = uid, gid, len(body) if member.isfile() else 0
                 tar.addfile(info, io.BytesIO(body) if member.isfile() else None)
-        self.api.put_archive(self.cid, "/", buf.getvalue())
+        try:
+            self.api.put_archive(self.cid, "/", buf.getvalue())
+        except docker.errors.APIError as exc:
+            raise DockerfileFailed(step, str(exc.explanation), "", self.build.network) from exc
 
     def _select(
-        self, step: Step, sources: list[str], dest: str
+        self, step: Step, sources: list[str], dest: str, into: bool
     ) -> list[tuple[str, tarfile.TarInfo, bytes]]:
         chosen: list[tuple[str, tarfile.TarInfo, bytes]] = []
         matched = []
@@ -179,7 +186,7 @@ class _Builder:
             if not hits:
                 raise DockerfileFailed(step, f"{source!r} is not in the build context", "", "")
             matched.extend(hits)
-        into = dest.endswith("/") or len(matched) > 1 or self._is_dir(dest)
+        into = into or len(matched) > 1 or self._is_dir(dest)
         for name in matched:
             member = self.files[name][0] if name in self.files else None
             if name == "." or (member is not None and member.isdir()):
@@ -206,8 +213,13 @@ class _Builder:
         user, _, group = chown.partition(":")
         ids = self.exec(step, ["sh", "-c", 'id -u "$0"; getent group "$1" | cut -d: -f3 || true',
                                user, group or user], "0:0").split()  # fmt: skip
-        uid = int(user) if user.isdigit() else int(ids[0])
-        gid = int(group) if group.isdigit() else int(ids[1]) if len(ids) > 1 else uid
+        try:
+            uid = int(user) if user.isdigit() else int(ids[0])
+            gid = int(group) if group.isdigit() else int(ids[1]) if len(ids) > 1 else uid
+        except (IndexError, ValueError):
+            raise DockerfileFailed(
+                step, f"unknown user or group in --chown={chown}", "", ""
+            ) from None
         return uid, gid
 
 

@@ -144,7 +144,9 @@ WORKDIR $TOOL_HOME/bin
 COPY --chown=agent:agent --chmod=755 tool.sh ./tool
 COPY conf/ /etc/tool/
 COPY ["tool.sh", "/usr/local/bin"]
+COPY tool.sh /../../opt/escaped.sh
 RUN ["sh", "-c", "test -f /usr/local/bin/tool.sh && test -d /usr/local/bin"]
+RUN test -f /opt/escaped.sh
 RUN echo "$GREETING from $(pwd) as $(id -un)" > /opt/tool/said
 USER agent
 WORKDIR /home/agent
