@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from app.setup.check import confirm_app
 from app.setup.conversion import convert
 from app.setup.credentials import AppCredentials
 from app.setup.envfile import EnvFile
@@ -151,5 +152,6 @@ async def _setup(args: argparse.Namespace) -> int:
     written = ", ".join(IDENTITY)
     print(f"Registered the App {credentials.slug} (id {credentials.id}).")
     print(f"Wrote {written} to {env.path} (mode 0600).")
+    print(await confirm_app(site.api, credentials))
     print(f"Install it on your repositories: {site.web}/apps/{credentials.slug}/installations/new")
     return 0

@@ -11,6 +11,7 @@ from itertools import count
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, Request
@@ -149,6 +150,24 @@ def register_manifest_routes(app: FastAPI, fake: FakeGitHub) -> None:
             return JSONResponse({"message": "Not Found", "status": "404"}, status_code=404)
         return JSONResponse(conversion_body(fake, found[0]), status_code=201)
 
+    async def authenticated_app(request: Request) -> Response:
+        # `GET /app` for Apps made here: the JWT must be signed by that App's own key.
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        try:
+            issuer = str(jwt.decode(token, options={"verify_signature": False}).get("iss"))
+            made = next(a for a in apps.apps if str(a.id) == issuer)
+            public = serialization.load_pem_private_key(made.pem.encode(), None).public_key()
+            jwt.decode(token, public, algorithms=["RS256"])  # type: ignore[arg-type]
+        except (jwt.PyJWTError, StopIteration, ValueError):
+            return JSONResponse({"message": "A JSON web token could not be decoded"}, 401)
+        if scheme.lower() != "bearer":
+            return JSONResponse({"message": "Bad credentials"}, 401)
+        body = conversion_body(fake, made)
+        for secret in ("client_secret", "webhook_secret", "pem"):
+            body.pop(secret)
+        return JSONResponse(body)
+
+    app.add_api_route(f"{fake.api_prefix}/app", authenticated_app, methods=["GET"])
     app.add_api_route("/settings/apps/new", user_new_app, methods=["POST"])
     app.add_api_route("/organizations/{org}/settings/apps/new", org_new_app, methods=["POST"])
     app.add_api_route("/settings/apps/new/create", create, methods=["POST"])

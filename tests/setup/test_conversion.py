@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.setup.check import confirm_app
 from app.setup.conversion import convert
 from app.setup.credentials import AppCredentials
 from app.setup.envfile import EnvFile
@@ -140,3 +141,15 @@ async def test_a_second_answer_after_success_is_ignored(ghes: FakeGitHub, tmp_pa
     assert again.status_code == 409
     assert conversions == [code]
     assert (tmp_path / ".env").read_text() == written
+
+
+async def test_a_key_github_does_not_accept_is_reported(ghes: FakeGitHub) -> None:
+    code = _code(ghes)
+    async with httpx.AsyncClient(timeout=30) as client:
+        credentials = await convert(client, ghes.api_url, code)
+    assert (await confirm_app(ghes.api_url, credentials)).startswith("Checked:")
+    # Another App's id with this key: GitHub refuses the JWT.
+    other = credentials.model_copy(update={"id": credentials.id + 1})
+    warning = await confirm_app(ghes.api_url, other)
+    assert warning.startswith("Warning:") and "AUTOFIX_GITHUB_API_URL" in warning
+    assert credentials.pem.get_secret_value().splitlines()[1] not in warning

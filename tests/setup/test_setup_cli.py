@@ -74,6 +74,8 @@ def test_setup_registers_the_app_and_stores_it_privately(ghes: FakeGitHub, tmp_p
 
     printed = setup.output()
     assert f"{ghes.git_url}/apps/{app.slug}/installations/new" in printed
+    assert f"Checked: GitHub accepts the new key for {app.slug}." in printed
+    assert any(r.method == "GET" and r.path == "/app" for r in ghes.requests)
     for secret in (app.webhook_secret, app.client_secret, app.pem.splitlines()[1]):
         assert secret not in printed
         assert secret not in done.text
