@@ -116,10 +116,12 @@ class Browserless:
 
 
 @contextlib.asynccontextmanager
-async def serving(app: FastAPI, github: FakeGitHub) -> AsyncIterator[Browserless]:
+async def serving(
+    app: FastAPI, github: FakeGitHub, base_url: str = PUBLIC_URL
+) -> AsyncIterator[Browserless]:
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PUBLIC_URL) as client,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as client,
     ):
         yield Browserless(client, github)
 

@@ -17,7 +17,7 @@ from app.store import Store, migrate
 from app.web.app import create_app
 from app.web.auth.config import auth_config, operator_token
 from app.web.auth.cookies import CookieSigner
-from app.web.auth.gate import SESSION_COOKIE, token_matches
+from app.web.auth.gate import token_matches
 from app.web.server import app_from_settings
 from tests.fakes.github_server import FakeGitHub
 from tests.web.conftest import (
@@ -31,6 +31,8 @@ from tests.web.conftest import (
     serving,
 )
 from tests.web.samples import seed_run
+
+SESSION_COOKIE = "autofix_session"  # its name over plain http, as the tests serve
 
 
 async def _seed(store: Store) -> dict[str, int]:
@@ -318,3 +320,23 @@ async def test_starting_sign_in_stores_nothing_until_github_vouches(
         assert await redis.dbsize() == 0, "a code GitHub refuses stores nothing either"
     finally:
         await redis.aclose()
+
+
+async def test_over_https_the_session_cookie_is_host_locked_and_secure(
+    tmp_path: Path, fresh_redis_url: str, github: FakeGitHub
+) -> None:
+    public = "https://dashboard.test"
+    settings = dashboard_settings(tmp_path, fresh_redis_url, github, public_url=public)
+    assert settings.database_url is not None
+    migrate(settings.database_url)
+    async with serving(app_from_settings(settings), github, public) as web:
+        landed = await web.sign_in()
+        cookie = next(h for h in landed.headers.get_list("set-cookie") if h.startswith("__Host-"))
+        attributes = cookie.lower()
+        assert "secure" in attributes and "path=/" in attributes and "domain=" not in attributes
+        assert (await web.client.get("/")).status_code == 200
+        # The same value planted under the plain name (as a sibling subdomain could) is ignored.
+        value = cookie.split(";")[0].split("=", 1)[1]
+        web.client.cookies.clear()
+        planted = await web.client.get("/", headers={"Cookie": f"autofix_session={value}"})
+        assert planted.status_code == 303

@@ -38,6 +38,16 @@ class AuthConfig(BaseModel):
     def secure_cookies(self) -> bool:
         return self.public_url.startswith("https://")
 
+    @property
+    def session_cookie(self) -> str:
+        """Over https the `__Host-` prefix: browsers then refuse the cookie from any other
+        host (a sibling subdomain cannot plant a session) and without `Secure`."""
+        return "__Host-autofix_session" if self.secure_cookies else "autofix_session"
+
+    @property
+    def state_cookie(self) -> str:
+        return "__Secure-autofix_signin" if self.secure_cookies else "autofix_signin"
+
 
 def auth_config(settings: Settings) -> AuthConfig | None:
     """Sign-in settings, or None when `AUTOFIX_GITHUB_CLIENT_ID` is unset (operator token only)."""

@@ -21,7 +21,6 @@ from app.web.auth.viewer import Viewer
 
 log = logging.getLogger(__name__)
 
-SESSION_COOKIE = "autofix_session"
 OPERATOR = Viewer(login="operator", repos=None)
 
 
@@ -67,7 +66,8 @@ class Gatekeeper:
         if self.sign_in is None:
             return None
         now = self.clock()
-        opened = self.sign_in.cookies.open(request.cookies.get(SESSION_COOKIE), now=now)
+        name = self.sign_in.config.session_cookie
+        opened = self.sign_in.cookies.open(request.cookies.get(name), now=now)
         sid = opened.payload.get("sid")
         if opened.verdict == "invalid" or not isinstance(sid, str):
             return None
@@ -107,7 +107,7 @@ class Gatekeeper:
     def set_session_cookie(self, response: Response, value: str) -> None:
         assert self.sign_in is not None
         response.set_cookie(
-            SESSION_COOKIE,
+            self.sign_in.config.session_cookie,
             value,
             max_age=int(self.sign_in.config.session_max_age_s),
             httponly=True,

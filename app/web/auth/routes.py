@@ -11,14 +11,13 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.web.auth.cookies import CookieSigner
-from app.web.auth.gate import SESSION_COOKIE, Gatekeeper
+from app.web.auth.gate import Gatekeeper
 from app.web.auth.github import OAuthError
 from app.web.auth.sessions import SessionRecord
 from app.web.html import problem
 
 log = logging.getLogger(__name__)
 
-STATE_COOKIE = "autofix_signin"
 # Only same-site paths: no scheme, no host, no `//` or backslash tricks, no control characters.
 _LOCAL_PATH = re.compile(r"^/(?![/\\])[\x21-\x7e]{0,500}$")
 
@@ -59,7 +58,7 @@ def build_auth_router(gate: Gatekeeper) -> APIRouter:
             expires_at=gate.clock() + sign_in.config.state_ttl_s,
         )
         response.set_cookie(
-            STATE_COOKIE,
+            sign_in.config.state_cookie,
             binding,
             max_age=int(sign_in.config.state_ttl_s),
             httponly=True,
@@ -74,7 +73,8 @@ def build_auth_router(gate: Gatekeeper) -> APIRouter:
         sign_in = gate.sign_in
         if sign_in is None:
             return not_configured()
-        bound = _state_signer(gate).open(request.cookies.get(STATE_COOKIE), now=gate.clock())
+        binding = request.cookies.get(sign_in.config.state_cookie)
+        bound = _state_signer(gate).open(binding, now=gate.clock())
         bound_state = bound.payload.get("state") if bound.verdict == "valid" else None
         if not state or not code or bound_state != state:
             return failed("This sign-in did not start in this browser, or took too long.")
@@ -101,19 +101,25 @@ def build_auth_router(gate: Gatekeeper) -> APIRouter:
             local_path(next_path if isinstance(next_path, str) else None), status_code=303
         )
         gate.set_session_cookie(response, gate.session_cookie(sid, login))
-        response.delete_cookie(STATE_COOKIE, path="/auth")
+        response.delete_cookie(
+            sign_in.config.state_cookie, path="/auth", secure=sign_in.config.secure_cookies
+        )
         return response
 
     @router.post("/logout")
     async def logout(request: Request) -> Response:
         sign_in = gate.sign_in
         if sign_in is not None:
-            opened = sign_in.cookies.open(request.cookies.get(SESSION_COOKIE), now=gate.clock())
+            cookie = request.cookies.get(sign_in.config.session_cookie)
+            opened = sign_in.cookies.open(cookie, now=gate.clock())
             sid = opened.payload.get("sid")
             if opened.verdict != "invalid" and isinstance(sid, str):
                 await sign_in.sessions.drop(sid)
         response = problem("Signed out", "You are signed out of autofix.", 200, link="/login")
-        response.delete_cookie(SESSION_COOKIE, path="/")
+        if sign_in is not None:
+            response.delete_cookie(
+                sign_in.config.session_cookie, path="/", secure=sign_in.config.secure_cookies
+            )
         return response
 
     return router
