@@ -340,3 +340,26 @@ async def test_over_https_the_session_cookie_is_host_locked_and_secure(
         web.client.cookies.clear()
         planted = await web.client.get("/", headers={"Cookie": f"autofix_session={value}"})
         assert planted.status_code == 303
+
+
+async def test_every_page_of_installations_and_repositories_is_read(
+    web: Browserless, store: Store, github: FakeGitHub
+) -> None:
+    for n in range(3):
+        github.add_repo("octo", f"more{n}", installation_id=1)
+        github.oauth.grant("alice", f"octo/more{n}")
+    github.max_per_page = 1  # one installation, one repository per page
+    await _seed(store)
+    for n in range(3):
+        await seed_run(store, f"octo/more{n}", 1, status="unresolved")
+    await web.sign_in()
+    listed = (await web.client.get("/api/runs")).json()
+    assert {run["repo"] for run in listed["runs"]} == {
+        "octo/visible",
+        ALSO_VISIBLE,
+        "octo/more0",
+        "octo/more1",
+        "octo/more2",
+    }
+    paged = [r.path for r in github.requests if r.path.startswith("/user/installations/1/")]
+    assert len(paged) == 4, "four repositories in installation 1, one page each"
