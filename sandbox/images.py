@@ -32,6 +32,9 @@ DOCKERFILE_REPOSITORY = "autofix-dockerfile"
 IMAGE_KIND = "autofix.image.kind"
 IMAGE_KEY = "autofix.image.key"
 IMAGE_SCOPE = "autofix.image.scope"
+# Part of every image key: bump it when what the builder puts into images changes, so that
+# images built by an older autofix are not reused (e.g. 2: login shells keep the image's PATH).
+LAYOUT = 2
 _FULL_SHA = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
 # Remembered images are looked up on the engine again after this long, which also marks
 # them used (see _existing) so that Reaper.prune_images spares them.
@@ -47,7 +50,7 @@ class Prepared:
 
 
 def _key(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps((LAYOUT, *parts), sort_keys=True).encode()).hexdigest()
 
 
 def _identity(spec: SandboxSpec) -> str:
@@ -165,7 +168,8 @@ class Environments:
         self, client: docker.DockerClient, spec: SandboxSpec, base_id: str
     ) -> str:
         # Debian packages only, chosen from a fixed list: repositories may share this layer.
-        key = _key("toolchains", base_id, spec.toolchains)
+        script = install_script(spec.toolchains)
+        key = _key("toolchains", base_id, script)
         ref = f"{TOOLCHAIN_REPOSITORY}:{key[:32]}"
         plan = BuildPlan(
             image_name=spec.image,
@@ -174,7 +178,7 @@ class Environments:
             tag=key[:32],
             snapshot=None,
             swap=False,
-            commands=(install_script(spec.toolchains),),
+            commands=(script,),
             network=spec.setup_network,
             timeout_s=max(spec.setup_timeout_s, 900),
             limits=spec.limits,
