@@ -15,7 +15,8 @@ def merge_body(existing: str | None, ours: str) -> str:
     section = f"{BEGIN}\n{ours.strip()}\n{END}"
     if not existing or not existing.strip():
         return section
-    start, end = existing.find(BEGIN), existing.find(END)
-    if start == -1 or end < start:
+    start = existing.find(BEGIN)
+    end = existing.find(END, start) if start != -1 else -1
+    if end == -1:
         return f"{existing.rstrip()}\n\n{section}"
     return existing[:start] + section + existing[end + len(END) :]

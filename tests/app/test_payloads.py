@@ -41,6 +41,27 @@ def test_labeled_issue_routes_to_a_label_trigger() -> None:
     assert plan.job_id == "evt:abc"
 
 
+def test_a_label_trigger_carries_the_issue_text_of_the_signed_event() -> None:
+    data = load_example("issues.labeled.9.json")
+    data["issue"]["body"] = "as the maintainer saw it"
+    plan = route("issues", "abc", Envelope.model_validate(data), frozenset())
+    assert plan is not None and plan.trigger.body == "as the maintainer saw it"
+    assert plan.trigger.title == data["issue"]["title"]
+
+
+def test_only_title_and_body_edits_of_issues_route() -> None:
+    data = load_example("issues.edited.0.json")
+    for changes, kind in (({"body": {"from": "x"}}, "edit"), ({"title": {"from": "x"}}, "edit")):
+        data["changes"] = changes
+        plan = route("issues", "e", Envelope.model_validate(data), frozenset())
+        assert plan is not None and plan.trigger.kind == kind
+    data["changes"] = {"labels": {"from": []}}
+    assert route("issues", "e", Envelope.model_validate(data), frozenset()) is None
+    data["changes"] = {"body": {"from": "x"}}
+    data["issue"]["pull_request"] = {"url": "x"}
+    assert route("issues", "e", Envelope.model_validate(data), frozenset()) is None
+
+
 def test_unlabeled_issue_routes_to_cancel() -> None:
     env = Envelope.model_validate(load_example("issues.unlabeled.24.json"))
     plan = route("issues", "abc", env, frozenset())
