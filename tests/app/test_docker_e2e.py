@@ -92,6 +92,11 @@ async def test_label_to_pr_then_review_refines_the_same_pr(
     assert any(r.forced_tool == "vote" for r in anthropic.requests), "a vote decided the match"
     assert await wait_for_containers(prefix, present=False, deadline_s=30) == []
     assert run.pr_number == pulls[0]["number"]
+    # The recorder passed into the engine kept every rollout's patch, for `/autofix pick`.
+    result = await app.store.get_result(run.id)
+    assert result is not None and len(result.rollouts) == 2
+    for rollout in result.rollouts:
+        assert await app.store.get_patch(run.id, rollout.id), rollout.id
     # The worker's metrics saw real sandboxes start and end, and timed every rollout.
     registry = app.metrics.registry
     for purpose in ("rollout", "baseline", "candidate", "holdout"):
