@@ -173,14 +173,17 @@ class DockerTestRunner:
     ) -> TestRun:
         """Run `command` (the test command) on `paths`; canaries go near `near` or `paths`."""
         command = command or self.plan.command
+        # Absolute, so they still name the files when the command changes directory first
+        # (`cd web && node --test`).
+        selected = [f"{WORKSPACE}/{p.strip('/')}" for p in paths]
         framework = framework_for(command)
         if framework is None and self.plan.report:
             framework = JUnitFiles(self.plan.report)
         prepared = None
         if framework is not None:
             names = RunNames.fresh(WORKSPACE, near=self._near([*near, *paths]))
-            prepared = framework.prepare(command, paths, names)
-        script = run_script(plain_command(command, paths), seed, prepared)
+            prepared = framework.prepare(command, selected, names)
+        script = run_script(plain_command(command, selected), seed, prepared)
         started = time.monotonic()
         result = await sb.exec(script, self.plan.timeout_s)
         duration = time.monotonic() - started

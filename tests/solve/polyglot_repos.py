@@ -263,3 +263,46 @@ RUST = Polyglot(
     flaky="tests/flaky.rs::seed_dependent",
     reproduction="tests/even.rs::even_count",
 )
+
+
+# A Python backend and a JavaScript frontend, each its own suite. The backend's guard test
+# passes in its two baseline runs (seeds 1 and 2) and fails in any later run: a frontend-only
+# patch gated with the backend suite would fail.
+_WEB_NODE = {
+    f"web/{path}": text for path, text in NODE.files.items() if path != "test/flaky.test.js"
+}
+TWO_SUITES = Polyglot(
+    files={
+        **_WEB_NODE,
+        "backend/tests/test_api.py": "def test_api():\n    assert 1 + 1 == 2\n",
+        "backend/tests/test_guard.py": "import os\n\n\n"
+        "def test_runs_only_in_the_baseline():\n"
+        '    assert int(os.environ["AUTOFIX_TEST_SEED"]) <= 2\n',
+    },
+    config=(
+        "rollouts: 2\nrounds: 1\nvotes: 3\nsandbox:\n  image: autofix-sandbox:polyglot\n"
+        "tests:\n  holdout: [web/test/median_holdout.test.js]\n  suites:\n"
+        "    - {name: backend, command: python3 -m pytest -q backend, paths: [backend]}\n"
+        "    - {name: frontend, command: cd web && node --test, paths: [web]}\n"
+    ),
+    personas={
+        "CORRECT": [
+            write("web/lib/stats.js", NODE_FIXED),
+            write(
+                "web/test/even.test.js",
+                _NODE_HEAD
+                + "const { median } = require('../lib/stats');\n\n"
+                + "test('even count', () => assert.strictEqual(median([1, 2, 3, 4]), 2.5));\n",
+            ),
+        ],
+        "WRONG": [write("web/lib/stats.js", NODE_SPECIAL_CASE)],
+    },
+    signatures=(("WRONG", "return 2.5"), ("CORRECT", "(s[n / 2 - 1] + s[n / 2]) / 2")),
+    passing=(
+        "backend/tests/test_api.py::test_api",
+        "backend/tests/test_guard.py::test_runs_only_in_the_baseline",
+        "web/test/stats.test.js > odd",
+    ),
+    flaky="",
+    reproduction="web/test/even.test.js > even count",
+)

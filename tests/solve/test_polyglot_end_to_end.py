@@ -16,7 +16,7 @@ from app.cli import main
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.example_repo import git
 from tests.fakes.personas import Script, persona_of
-from tests.solve.polyglot_repos import GO, NODE, RUST, Polyglot
+from tests.solve.polyglot_repos import GO, NODE, RUST, TWO_SUITES, Polyglot
 
 pytestmark = pytest.mark.docker
 
@@ -52,11 +52,16 @@ def make_repo(where: Path, files: dict[str, str]) -> Path:
     return repo
 
 
-def run_solve(workdir: Path, fake: FakeAnthropic, case: Polyglot) -> tuple[int, dict[str, Any]]:
+def run_solve(
+    workdir: Path,
+    fake: FakeAnthropic,
+    case: Polyglot,
+    personas: tuple[str, ...] = ("WRONG", "SKIPPER", "DELETER", "CORRECT"),
+) -> tuple[int, dict[str, Any]]:
     repo = make_repo(workdir, case.files)
     fake.respond_with(
         Script(
-            round0=["WRONG", "SKIPPER", "DELETER", "CORRECT"],
+            round0=list(personas),
             judge_prefers=("WRONG", "CORRECT"),
             personas=case.personas,
             signatures=case.signatures,
@@ -111,3 +116,20 @@ def test_rust_crate(workdir: Path, fake: FakeAnthropic, polyglot_image: str) -> 
     code, result = run_solve(workdir, fake, RUST)
     assert code == 0 and result["status"] == "resolved", result.get("error")
     check(result, RUST)
+
+
+def test_two_suites_gate_a_frontend_patch_on_the_frontend_alone(
+    workdir: Path, fake: FakeAnthropic, polyglot_image: str
+) -> None:
+    code, result = run_solve(workdir, fake, TWO_SUITES, ("WRONG", "CORRECT"))
+    assert code == 0 and result["status"] == "resolved", result.get("error")
+    names = {s["rollout_id"]: persona_of(s["approach"]) for s in result["summaries"]}
+    rollouts = {names[r["id"]]: r for r in result["rollouts"]}
+    gates = {names[g["rollout_id"]]: g for g in result["gates"]}
+    # Both suites' tests are in the baseline, each from its own runs.
+    assert set(TWO_SUITES.passing) <= set(result["baseline"]["passing"]), result["baseline"]
+    # The backend's guard fails in any run after its baseline: it never ran for these gates.
+    assert gates["CORRECT"]["passed"] and gates["WRONG"]["passed"], gates
+    assert gates["CORRECT"]["reproduced"] is True, gates["CORRECT"]
+    assert (rollouts["WRONG"]["gate"], rollouts["WRONG"]["holdout"]) == ("passed", "failed")
+    assert result["winner"] == {"rollout_id": rollouts["CORRECT"]["id"], "round": 0}

@@ -78,7 +78,10 @@ def _packages(selected: Sequence[str]) -> list[str]:
     for path in selected:
         pure = PurePosixPath(path)
         folder = pure.parent if pure.suffix == ".go" else pure
-        package = "./" + str(folder) if str(folder) != "." else "."
+        if folder.is_absolute():  # go test takes a directory inside the module as a package
+            package = str(folder)
+        else:
+            package = "./" + str(folder) if str(folder) != "." else "."
         if package not in packages:
             packages.append(package)
     return packages
