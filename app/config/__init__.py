@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.config.ci import CiConfig
 from app.config.detect import detect_protected, detect_test_command
 from app.config.errors import ConfigError
 from app.config.holdout_check import holdout_warnings
@@ -22,6 +23,7 @@ __all__ = [
     "DEFAULT_IMAGE",
     "DEFAULT_MODEL",
     "BudgetConfig",
+    "CiConfig",
     "ConfigError",
     "NotAGitRepository",
     "PrConfig",

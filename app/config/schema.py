@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.config.ci import CiConfig
 from app.llm.pricing import Price
 from scaling.config import Budget, EngineConfig, Estimates
 
@@ -221,6 +222,7 @@ class RepoConfig(_Section):
     tests: TestsConfig = Field(default_factory=TestsConfig)
     budget: BudgetConfig = Field(default_factory=BudgetConfig)
     pr: PrConfig = Field(default_factory=PrConfig)
+    ci: CiConfig = Field(default_factory=CiConfig)
 
     @field_validator("model")
     @classmethod
