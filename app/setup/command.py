@@ -122,6 +122,7 @@ async def _setup(args: argparse.Namespace) -> int:
             convert=exchange,
             save=save,
             install_url=lambda slug: f"{site.web}/apps/{slug}/installations/new",
+            notice=lambda message: print(f"autofix setup: {message}", file=sys.stderr, flush=True),
         )
         flow.manifest = fill_manifest(
             template, public_url=public, callback_url=flow.callback_url, name=args.name

@@ -33,6 +33,7 @@ class ManifestFlow:
         convert: Converter,
         save: Saver,
         install_url: Callable[[str], str],
+        notice: Callable[[str], None] = lambda _message: None,
     ) -> None:
         self.port = port
         self.state = secrets.token_urlsafe(32)
@@ -41,6 +42,7 @@ class ManifestFlow:
         self._convert = convert
         self._save = save
         self._install_url = install_url
+        self._notice = notice
         self._lock = asyncio.Lock()
         self.done: asyncio.Future[AppCredentials] = asyncio.get_running_loop().create_future()
 
@@ -98,6 +100,7 @@ class ManifestFlow:
                     message="This setup already registered an App; a second answer is ignored.",
                 )
             if not hmac.compare_digest(state.encode(), self.state.encode()):
+                self._notice("refused an answer whose state is not this setup's; still waiting")
                 return self._page(
                     "setup_error.html.jinja",
                     400,
@@ -108,6 +111,7 @@ class ManifestFlow:
                 credentials = await self._convert(code)
                 self._save(credentials)
             except SetupError as exc:
+                self._notice(f"{exc}; still waiting")
                 return self._page("setup_error.html.jinja", 502, message=str(exc))
             self.done.set_result(credentials)
         return self._page(

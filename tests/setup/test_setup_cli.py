@@ -128,6 +128,7 @@ def test_a_wrong_state_is_refused_and_the_flow_goes_on(ghes: FakeGitHub, tmp_pat
             assert register(browser, local).status_code == 200
         assert setup.wait() == 0, setup.output()
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    assert "refused an answer whose state is not this setup's" in setup.stderr
 
 
 def test_another_host_name_gets_no_page(ghes: FakeGitHub, tmp_path: Path) -> None:
