@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
@@ -123,6 +124,22 @@ class Settings(BaseSettings):
     def _split_images(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("setup_secrets")
+    @classmethod
+    def _usable_secrets(cls, value: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        for name, secret in value.items():
+            if not re.fullmatch(r"[A-Z][A-Z0-9_]{0,63}", name):
+                raise ValueError(
+                    f"{SETUP_SECRET_PREFIX}{name}: the name after the prefix must be upper-case "
+                    "letters, digits and '_'"
+                )
+            if len(secret.get_secret_value()) < 8:
+                raise ValueError(
+                    f"{SETUP_SECRET_PREFIX}{name} is shorter than 8 characters, too short to be "
+                    "kept out of images and logs reliably"
+                )
         return value
 
     @model_validator(mode="before")

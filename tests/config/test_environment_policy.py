@@ -9,7 +9,7 @@ import pytest
 from app.config import ConfigError, parse_repo_config
 from app.config.policy import apply_policy
 from app.environment import setup_options, setup_secrets
-from app.settings import Settings
+from app.settings import Settings, SettingsError, load_settings
 
 SECRET = "s3cr3t-registry-token-4d1f"
 
@@ -113,3 +113,14 @@ def test_unknown_setup_secrets_are_refused_before_any_run(clean_env: pytest.Monk
     unknown = parse_repo_config("sandbox:\n  setup_secrets: [NPM_TOKEN, AWS_KEY]\n")
     with pytest.raises(ConfigError, match="AUTOFIX_SETUP_SECRET_AWS_KEY"):
         apply_policy(unknown, policy, ".github/autofix.yml")
+
+
+@pytest.mark.parametrize(("name", "value"), [("NPM_TOKEN", "x7q2v9k"), ("npm_token", SECRET)])
+def test_unusable_setup_secrets_stop_the_service_naming_the_variable(
+    clean_env: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    clean_env.setenv(f"AUTOFIX_SETUP_SECRET_{name}", value)
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    assert f"AUTOFIX_SETUP_SECRET_{name}" in str(refused.value)
+    assert value not in str(refused.value).replace(f"AUTOFIX_SETUP_SECRET_{name}", "")
