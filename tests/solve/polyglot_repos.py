@@ -306,3 +306,50 @@ TWO_SUITES = Polyglot(
     flaky="",
     reproduction="web/test/even.test.js > even count",
 )
+
+
+_JEST_TESTS = "const { median } = require('./stats');\n\n"
+JEST = Polyglot(
+    files={
+        "package.json": json.dumps({"name": "calc", "scripts": {"test": "jest"}}),
+        "src/stats.js": NODE_WRONG,
+        "src/stats.test.js": _JEST_TESTS
+        + "test('odd', () => expect(median([3, 1, 2])).toBe(2));\n"
+        + "test('single', () => expect(median([5])).toBe(5));\n",
+        "src/median_holdout.test.js": _JEST_TESTS
+        + "test('even holdout', () => expect(median([40, 10, 30, 20])).toBe(25));\n",
+        "src/flaky.test.js": "// Fails under one seed only, as an order-dependent test would.\n"
+        "test('seed dependent', () => expect(process.env.AUTOFIX_TEST_SEED).not.toBe('1'));\n",
+    },
+    config=(
+        "rollouts: 4\nrounds: 1\nvotes: 3\nsandbox:\n  image: autofix-sandbox:polyglot\n"
+        "tests:\n  holdout: [src/median_holdout.test.js]\n"
+    ),
+    personas={
+        "CORRECT": [
+            write("src/stats.js", NODE_FIXED),
+            write(
+                "src/even.test.js",
+                _JEST_TESTS + "test('even count', () => expect(median([1, 2, 3, 4])).toBe(2.5));\n",
+            ),
+        ],
+        "WRONG": [write("src/stats.js", NODE_SPECIAL_CASE)],
+        "SKIPPER": [
+            write("src/stats.js", NODE_FIXED),
+            "sed -i \"s/^test('odd'/test.skip('odd'/\" src/stats.test.js",
+        ],
+        "DELETER": [
+            write("src/stats.js", NODE_FIXED),
+            "sed -i \"/^test('single'/d\" src/stats.test.js",
+        ],
+    },
+    signatures=(
+        ("SKIPPER", "test.skip("),
+        ("DELETER", "-test('single'"),
+        ("WRONG", "return 2.5"),
+        ("CORRECT", "(s[n / 2 - 1] + s[n / 2]) / 2"),
+    ),
+    passing=("src/stats.test.js > odd", "src/stats.test.js > single"),
+    flaky="src/flaky.test.js > seed dependent",
+    reproduction="src/even.test.js > even count",
+)

@@ -6,6 +6,9 @@ passing test is a reproduction, the holdout is hidden and run, the correct fix w
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,7 @@ from app.cli import main
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.example_repo import git
 from tests.fakes.personas import Script, persona_of
-from tests.solve.polyglot_repos import GO, NODE, RUST, TWO_SUITES, Polyglot
+from tests.solve.polyglot_repos import GO, JEST, NODE, RUST, TWO_SUITES, Polyglot
 
 pytestmark = pytest.mark.docker
 
@@ -41,11 +44,13 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAnthropic]:
         assert not fake.problems, fake.problems
 
 
-def make_repo(where: Path, files: dict[str, str]) -> Path:
+def make_repo(where: Path, files: dict[str, str], vendored: Path | None = None) -> Path:
     repo = where / "repo"
     for path, text in files.items():
         (repo / path).parent.mkdir(parents=True, exist_ok=True)
         (repo / path).write_text(text)
+    if vendored is not None:  # sandboxes have no network: dependencies come committed
+        shutil.copytree(vendored, repo / "node_modules", symlinks=True)
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "base")
@@ -57,8 +62,9 @@ def run_solve(
     fake: FakeAnthropic,
     case: Polyglot,
     personas: tuple[str, ...] = ("WRONG", "SKIPPER", "DELETER", "CORRECT"),
+    vendored: Path | None = None,
 ) -> tuple[int, dict[str, Any]]:
-    repo = make_repo(workdir, case.files)
+    repo = make_repo(workdir, case.files, vendored)
     fake.respond_with(
         Script(
             round0=list(personas),
@@ -133,3 +139,27 @@ def test_two_suites_gate_a_frontend_patch_on_the_frontend_alone(
     assert gates["CORRECT"]["reproduced"] is True, gates["CORRECT"]
     assert (rollouts["WRONG"]["gate"], rollouts["WRONG"]["holdout"]) == ("passed", "failed")
     assert result["winner"] == {"rollout_id": rollouts["CORRECT"]["id"], "round": 0}
+
+
+@pytest.fixture(scope="session")
+def jest_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Jest 29 (it runs on the sandbox's Node 18) installed once from the npm registry."""
+    root = tmp_path_factory.mktemp("jest")
+    (root / "package.json").write_text('{"name": "vendored", "version": "1.0.0"}\n')
+    env = {**os.environ, "NODE_EXTRA_CA_CERTS": "/etc/ssl/certs/ca-certificates.crt"}
+    done = subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "jest@29.7.0"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        pytest.fail(f"npm install jest@29.7.0 failed:\n{done.stderr[-2000:]}")
+    return root / "node_modules"
+
+
+def test_jest_package(
+    workdir: Path, fake: FakeAnthropic, polyglot_image: str, jest_modules: Path
+) -> None:
+    # No tests.command: the test script `jest` is detected and run as `npx --no-install jest`.
+    code, result = run_solve(workdir, fake, JEST, vendored=jest_modules)
+    assert code == 0 and result["status"] == "resolved", result.get("error")
+    check(result, JEST)
