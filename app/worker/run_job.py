@@ -11,6 +11,7 @@ from app.config import RepoConfig
 from app.github.branch import BranchMoved
 from app.status.live import LiveBoard
 from app.status.outcome import explain_outcome
+from app.status.render import render_notice
 from app.status.tracker import RunTracker
 from app.store.errors import InvalidTransition
 from app.store.records import Run, RunStatus
@@ -140,6 +141,11 @@ async def _execute(
             tracker.phase, tracker.outcome = "done", f"No pull request was updated. {exc}"
             tracker.touch()
             await writer.flush()
+            # An edited status comment notifies nobody; whoever pushed should hear of it.
+            try:
+                await repo.create_comment(run.issue_number, render_notice("idle", what=str(exc)))
+            except Exception:
+                log.warning("run %s: could not comment on the moved branch", run.id, exc_info=True)
             await _finish(deps, run.id, "unresolved", error=str(exc))
             return "branch_moved"
         tracker.phase, tracker.pr_url = "done", link.url

@@ -51,6 +51,7 @@ async def test_a_maintainers_commit_on_the_branch_survives_a_new_run(app: AppUnd
         if f"autofix:status run={retried.id} " in c["body"]
     )
     assert "did not push" in status and "/autofix refine" in status
+    assert any("did not push" in reply for reply in app.bot_replies(number)), "a new comment"
 
 
 async def test_pick_refuses_a_candidate_that_failed_its_holdout(app: AppUnderTest) -> None:
