@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tests.fakes.git_http import run_http_backend
 from tests.fakes.github_auth import FakeAuth
+from tests.fakes.github_ci import FakeCI, build_ci_router, build_log_download_router
 from tests.fakes.github_examples import Shapes
 from tests.fakes.github_graphql import build_graphql_router, thread_node
 from tests.fakes.github_manifest import ManifestApps, register_manifest_routes
@@ -92,6 +93,8 @@ class FakeGitHub:
         self.bot_user = self.shapes.user(bot_login, bot=True, user_id=9_000_001)
         self.requests: list[RecordedRequest] = []
         self.manifest_apps = ManifestApps()
+        self.ci = FakeCI(self)
+        """Other apps' checks and statuses, and a fake CI run on every push."""
         self._failures: list[Failure] = []
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -161,7 +164,11 @@ class FakeGitHub:
         self, owner: str, name: str, branch: str, files: Mapping[str, str | bytes]
     ) -> str:
         """Commit `files` on top of `branch` (as a maintainer's push would); returns the sha."""
-        return commit_files(self._repo(owner, name).bare, branch, files)
+        repo = self._repo(owner, name)
+        before = repo.branches()
+        sha = commit_files(repo.bare, branch, files)
+        self.ci.pushed(repo, before, repo.branches())
+        return sha
 
     def add_issue(
         self,
@@ -297,6 +304,8 @@ class FakeGitHub:
         app.add_exception_handler(FakeError, lambda _req, exc: error_response(exc))
         app.middleware("http")(self._middleware)
         app.include_router(build_router(self), prefix=self.api_prefix)
+        app.include_router(build_ci_router(self), prefix=self.api_prefix)
+        app.include_router(build_log_download_router(self))
         register_manifest_routes(app, self)
         app.include_router(build_oauth_api_router(self), prefix=self.api_prefix)
         app.include_router(build_oauth_web_router(self))
@@ -353,6 +362,11 @@ class FakeGitHub:
                 headers={"WWW-Authenticate": 'Basic realm="GitHub"'},
             )
         body = await request.body()
-        return await run_in_threadpool(
+        pushing = rest == "git-receive-pack"
+        before = hosted.branches() if pushing else {}
+        response = await run_in_threadpool(
             run_http_backend, self.git_root, request, f"/{owner}/{repo}.git/{rest}", body
         )
+        if pushing:
+            self.ci.pushed(hosted, before, hosted.branches())
+        return response

@@ -1,0 +1,85 @@
+"""The CI verdict: which checks count, and whether they passed, failed or are still running."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from app.ci.checks import CiCheck, CiSnapshot
+from app.config.ci import CiConfig
+
+Outcome = Literal["pending", "passed", "failed", "no_ci", "timed_out"]
+
+
+class CiVerdict(BaseModel):
+    """What CI says about a head commit, from the checks that count."""
+
+    model_config = ConfigDict(frozen=True)
+
+    outcome: Outcome
+    sha: str
+    checks: tuple[CiCheck, ...] = ()
+
+    @property
+    def failing(self) -> tuple[CiCheck, ...]:
+        return tuple(c for c in self.checks if c.state == "failure")
+
+    @property
+    def pending(self) -> tuple[CiCheck, ...]:
+        return tuple(c for c in self.checks if c.state == "pending")
+
+    @property
+    def done(self) -> bool:
+        return self.outcome != "pending"
+
+
+def counted(
+    snapshot: CiSnapshot,
+    config: CiConfig,
+    own_app_id: int,
+    required: frozenset[str] | None = None,
+) -> tuple[CiCheck, ...]:
+    """The checks that count: never autofix's own, never ignored, required only when asked.
+
+    `required` is None when branch protection could not be read: then every check counts.
+    """
+    ignored = {name.strip().casefold() for name in config.ignore}
+    found: dict[tuple[str, str], CiCheck] = {}
+    for check in snapshot.checks:
+        if check.app_id == own_app_id:
+            continue
+        if check.name.strip().casefold() in ignored:
+            continue
+        if config.required_only and required is not None and check.name not in required:
+            continue
+        # A re-run adds a newer check run of the same name: the newest is the answer.
+        key = (check.kind, check.name)
+        old = found.get(key)
+        if old is None or (check.check_run_id or 0) >= (old.check_run_id or 0):
+            found[key] = check
+    return tuple(found.values())
+
+
+def judge(
+    snapshot: CiSnapshot,
+    config: CiConfig,
+    own_app_id: int,
+    waited_s: float,
+    required: frozenset[str] | None = None,
+) -> CiVerdict:
+    """The verdict after `waited_s` seconds of waiting for the checks on `snapshot.sha`."""
+    checks = counted(snapshot, config, own_app_id, required)
+    if not checks and snapshot.suites_pending == 0:
+        outcome: Outcome = "no_ci" if waited_s >= config.appear_s else "pending"
+    elif snapshot.suites_pending or any(c.state == "pending" for c in checks):
+        outcome = "pending"
+        if waited_s >= config.timeout_s:
+            # What failed so far is known; what never finished is the timeout's.
+            failed = any(c.state == "failure" for c in checks)
+            outcome = "failed" if failed else "timed_out"
+    elif any(c.state == "failure" for c in checks):
+        outcome = "failed"
+    else:
+        outcome = "passed"
+    return CiVerdict(outcome=outcome, sha=snapshot.sha, checks=checks)

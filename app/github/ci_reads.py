@@ -1,0 +1,118 @@
+"""Reads of a commit's CI: check runs and suites of other apps, commit statuses, annotations
+and the tails of GitHub Actions job logs. Parsed leniently: CI apps fill fields unevenly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from githubkit.exception import RequestFailed
+
+from app.ci.checks import CiCheck, CiSnapshot, run_state, status_state
+from app.github.errors import status_of
+from app.github.reads import RepoReads
+
+_PAGE = 100
+_MAX_PAGES = 10
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _check_run(run: dict[str, Any]) -> CiCheck | None:
+    name = _text(run.get("name"))
+    if name is None:
+        return None
+    found = run.get("app")
+    app: dict[str, Any] = found if isinstance(found, dict) else {}
+    app_id = app.get("id") if isinstance(app.get("id"), int) else None
+    run_id = run.get("id") if isinstance(run.get("id"), int) else None
+    return CiCheck(
+        kind="check_run",
+        name=name[:200],
+        state=run_state(_text(run.get("status")), _text(run.get("conclusion"))),
+        conclusion=_text(run.get("conclusion")),
+        url=_text(run.get("html_url")) or _text(run.get("details_url")),
+        app_id=app_id,
+        check_run_id=run_id,
+        actions_job=app.get("slug") == "github-actions",
+    )
+
+
+def _status(status: dict[str, Any]) -> CiCheck | None:
+    name = _text(status.get("context"))
+    if name is None:
+        return None
+    state = _text(status.get("state"))
+    return CiCheck(
+        kind="status",
+        name=name[:200],
+        state=status_state(state),
+        conclusion=state if state != "pending" else None,
+        url=_text(status.get("target_url")),
+    )
+
+
+class RepoCiReads(RepoReads):
+    """CI reads of `GitHubRepo`."""
+
+    async def _get(self, path: str, **params: Any) -> Any:
+        response = await self._gh.arequest(
+            "GET", f"/repos/{self.owner}/{self.name}/{path}", params=params
+        )
+        return response.json()
+
+    async def _pages(self, path: str, key: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for page in range(1, _MAX_PAGES + 1):
+            data = await self._get(path, per_page=_PAGE, page=page)
+            items = data.get(key) if isinstance(data, dict) else None
+            if not isinstance(items, list):
+                break
+            found.extend(i for i in items if isinstance(i, dict))
+            if len(items) < _PAGE:
+                break
+        return found
+
+    async def ci_snapshot(self, sha: str, own_app_id: int) -> CiSnapshot:
+        """Every check run, unfinished suite and latest commit status on `sha`."""
+        runs = [_check_run(r) for r in await self._pages(f"commits/{sha}/check-runs", "check_runs")]
+        suites = await self._pages(f"commits/{sha}/check-suites", "check_suites")
+        combined = await self._get(f"commits/{sha}/status", per_page=_PAGE)
+        raw = combined.get("statuses") if isinstance(combined, dict) else None
+        statuses = [_status(s) for s in raw or [] if isinstance(s, dict)]
+        # A suite another app queued but that has no run yet means CI is coming.
+        waiting = sum(
+            1
+            for s in suites
+            if isinstance(s.get("app"), dict)
+            and s["app"].get("id") != own_app_id
+            and s.get("status") in ("queued", "in_progress", "requested", "waiting", "pending")
+            and not s.get("latest_check_runs_count")
+        )
+        checks = tuple(c for c in [*runs, *statuses] if c is not None)
+        return CiSnapshot(sha=sha, checks=checks, suites_pending=waiting)
+
+    async def check_run_annotations(self, check_run_id: int, limit: int = 50) -> list[str]:
+        """A check run's annotations as `path:line: level: message` lines."""
+        data = await self._get(f"check-runs/{check_run_id}/annotations", per_page=min(limit, _PAGE))
+        lines = []
+        for item in data if isinstance(data, list) else []:
+            if not isinstance(item, dict):
+                continue
+            where = f"{item.get('path') or '?'}:{item.get('start_line') or '?'}"
+            level = item.get("annotation_level") or "note"
+            lines.append(f"{where}: {level}: {item.get('message') or ''}".strip())
+        return lines[:limit]
+
+    async def actions_job_log(self, job_id: int, max_bytes: int = 20_000) -> str | None:
+        """The last `max_bytes` of a GitHub Actions job's log; None when it cannot be read."""
+        try:
+            response = await self._gh.arequest(
+                "GET", f"/repos/{self.owner}/{self.name}/actions/jobs/{job_id}/logs"
+            )
+        except RequestFailed as exc:
+            if status_of(exc) in (403, 404, 410):
+                return None
+            raise
+        return response.content[-max_bytes:].decode("utf-8", errors="replace")

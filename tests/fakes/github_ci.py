@@ -1,0 +1,340 @@
+"""The fake GitHub's CI side: other apps' check suites and runs, commit statuses, annotations,
+Actions job logs, and a fake CI that runs a test-chosen command on every pushed head."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+
+from tests.fakes.github_routes import FakeError
+from tests.fakes.github_state import FakeRepo
+
+if TYPE_CHECKING:
+    from tests.fakes.github_server import FakeGitHub
+
+Json = dict[str, Any]
+WebhookTarget = Callable[[str, Json], None]
+"""Called with (event name, payload) for each CI webhook GitHub would send."""
+
+ACTIONS_APP: Json = {"id": 15368, "slug": "github-actions", "name": "GitHub Actions"}
+
+
+@dataclass
+class CiJob:
+    """What the fake CI runs on every pushed head of a branch matching `branch_prefix`."""
+
+    name: str
+    command: str
+    branch_prefix: str = ""
+    flaky_failures: int = 0
+    """Fail this many runs first whatever the command says (a flaky check)."""
+    annotations: list[Json] = field(default_factory=list)
+
+
+@dataclass
+class FakeCI:
+    """Check suites, check runs, statuses, annotations and job logs of apps other than autofix."""
+
+    fake: FakeGitHub
+    jobs: list[CiJob] = field(default_factory=list)
+    webhook: WebhookTarget | None = None
+    suites: dict[int, Json] = field(default_factory=dict)
+    runs: dict[int, Json] = field(default_factory=dict)
+    statuses: dict[tuple[str, str], list[Json]] = field(default_factory=dict)
+    """(repo, sha) -> commit statuses, newest last."""
+    annotations: dict[int, list[Json]] = field(default_factory=dict)
+    logs: dict[int, str] = field(default_factory=dict)
+    """Actions job id (the check run id) -> its log text."""
+    ran: list[tuple[str, str, str]] = field(default_factory=list)
+    """(job name, sha, conclusion) for every run of the fake CI, in order."""
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(70_000))
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    # --- setting the scene ----------------------------------------------------------------
+    def run_on_push(self, name: str, command: str, **options: Any) -> CiJob:
+        """On every push, run `command` (bash, on the pushed tree) as check run `name`."""
+        job = CiJob(name, command, **options)
+        self.jobs.append(job)
+        return job
+
+    def add_check_run(
+        self,
+        repo: FakeRepo,
+        sha: str,
+        name: str,
+        *,
+        status: str = "completed",
+        conclusion: str | None = "success",
+        app: Json | None = None,
+        text: str = "",
+    ) -> Json:
+        """A check run (in its own suite) of another app on `sha`."""
+        with self.lock:
+            suite = self._suite(repo, sha, app or ACTIONS_APP)
+            run_id = next(self.ids)
+            run = {
+                "id": run_id,
+                "name": name,
+                "head_sha": sha,
+                "status": status,
+                "conclusion": conclusion if status == "completed" else None,
+                "url": f"{self.fake.api_url}/repos/{repo.full_name}/check-runs/{run_id}",
+                "html_url": f"{self.fake.git_url}/{repo.full_name}/actions/runs/1/job/{run_id}",
+                "details_url": f"{self.fake.git_url}/{repo.full_name}/actions/runs/1/job/{run_id}",
+                "external_id": "",
+                "started_at": "2026-12-07T09:00:00Z",
+                "completed_at": "2026-12-07T09:01:00Z" if status == "completed" else None,
+                "output": {
+                    "title": f"{name} {conclusion or status}",
+                    "summary": "",
+                    "text": text or None,
+                    "annotations_count": 0,
+                    "annotations_url": f"{self.fake.api_url}/repos/{repo.full_name}"
+                    f"/check-runs/{run_id}/annotations",
+                },
+                "check_suite": {"id": suite["id"]},
+                "app": suite["app"],
+                "pull_requests": [],
+                "_repo": repo.full_name,
+            }
+            self.runs[run_id] = run
+            self._settle(suite)
+        self._send("check_run", repo, run, "completed" if status == "completed" else "created")
+        return run
+
+    def add_status(
+        self, repo: FakeRepo, sha: str, context: str, state: str, *, url: str | None = None
+    ) -> Json:
+        """A commit status (`pending`, `success`, `failure` or `error`) on `sha`."""
+        status = {
+            "id": next(self.ids),
+            "context": context,
+            "state": state,
+            "description": f"{context}: {state}",
+            "target_url": url or f"{self.fake.git_url}/ci/{context}",
+            "created_at": "2026-12-07T09:00:00Z",
+            "updated_at": "2026-12-07T09:00:00Z",
+        }
+        with self.lock:
+            self.statuses.setdefault((repo.full_name, sha), []).append(status)
+        if self.webhook is not None:
+            self.webhook("status", {**status, "sha": sha, "repository": repo.data})
+        return status
+
+    # --- the fake CI ----------------------------------------------------------------------
+    def pushed(self, repo: FakeRepo, before: dict[str, str], after: dict[str, str]) -> None:
+        """Called after a push: start every matching job on every branch head that moved."""
+        for branch, sha in after.items():
+            if before.get(branch) == sha:
+                continue
+            for job in self.jobs:
+                if branch.startswith(job.branch_prefix):
+                    self.start(repo, sha, job)
+
+    def start(self, repo: FakeRepo, sha: str, job: CiJob) -> Json:
+        """Start `job` on `sha` in the background; the check run is in progress until it ends."""
+        run = self.add_check_run(repo, sha, job.name, status="in_progress", conclusion=None)
+        thread = threading.Thread(target=self._execute, args=(repo, sha, job, run), daemon=True)
+        self._threads.append(thread)
+        thread.start()
+        return run
+
+    def rerun(self, repo: FakeRepo, run_id: int) -> Json:
+        """Re-run a check run's job on the same sha (as "Re-run failed jobs" would)."""
+        old = self.runs[run_id]
+        job = next(j for j in self.jobs if j.name == old["name"])
+        return self.start(repo, old["head_sha"], job)
+
+    def wait(self, timeout: float = 120.0) -> None:
+        """Block until every job the fake CI started has finished."""
+        for thread in list(self._threads):
+            thread.join(timeout)
+
+    def _execute(self, repo: FakeRepo, sha: str, job: CiJob, run: Json) -> None:
+        with tempfile.TemporaryDirectory(prefix="fake-ci-") as tmp:
+            archive = subprocess.run(
+                ["git", "archive", "--format=tar", sha],
+                cwd=repo.bare,
+                capture_output=True,
+                check=True,
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+            try:
+                done = subprocess.run(
+                    ["bash", "-c", job.command],
+                    cwd=tmp,
+                    capture_output=True,
+                    timeout=120,
+                    check=False,
+                )
+                passed, output = done.returncode == 0, done.stdout + done.stderr
+            except subprocess.TimeoutExpired:
+                passed, output = False, b"timed out after 120 s"
+        with self.lock:
+            if job.flaky_failures > 0:
+                job.flaky_failures -= 1
+                passed = False
+            conclusion = "success" if passed else "failure"
+            text = output.decode(errors="replace")
+            run.update(status="completed", conclusion=conclusion)
+            run["completed_at"] = "2026-12-07T09:02:00Z"
+            run["output"].update(title=f"{job.name}: {conclusion}", text=text[-4000:])
+            if not passed and job.annotations:
+                self.annotations[run["id"]] = list(job.annotations)
+                run["output"]["annotations_count"] = len(job.annotations)
+            self.logs[run["id"]] = f"##[group]Run {job.command}\n{text}\n##[error]exit\n"
+            self._settle(self.suites[run["check_suite"]["id"]])
+            self.ran.append((job.name, sha, conclusion))
+        self._send("check_run", repo, run, "completed")
+
+    # --- internals ------------------------------------------------------------------------
+    def _suite(self, repo: FakeRepo, sha: str, app: Json) -> Json:
+        suite_id = next(self.ids)
+        suite = {
+            "id": suite_id,
+            "head_sha": sha,
+            "head_branch": None,
+            "status": "queued",
+            "conclusion": None,
+            "app": app,
+            "url": f"{self.fake.api_url}/repos/{repo.full_name}/check-suites/{suite_id}",
+            "latest_check_runs_count": 0,
+            "_repo": repo.full_name,
+        }
+        self.suites[suite_id] = suite
+        return suite
+
+    def _settle(self, suite: Json) -> None:
+        runs = [r for r in self.runs.values() if r["check_suite"]["id"] == suite["id"]]
+        suite["latest_check_runs_count"] = len(runs)
+        if runs and all(r["status"] == "completed" for r in runs):
+            failed = any(r["conclusion"] not in ("success", "neutral", "skipped") for r in runs)
+            suite.update(status="completed", conclusion="failure" if failed else "success")
+        else:
+            suite.update(status="in_progress", conclusion=None)
+
+    def _send(self, event: str, repo: FakeRepo, run: Json, action: str) -> None:
+        if self.webhook is None:
+            return
+        public = {k: v for k, v in run.items() if not k.startswith("_")}
+        payload = {"action": action, "check_run": public, "repository": repo.data}
+        # GitHub names the pusher's App as the sender of check events for its pushes.
+        payload["sender"] = self.fake.bot_user
+        self.webhook(event, payload)
+
+
+def _public(item: Json) -> Json:
+    return {k: v for k, v in item.items() if not k.startswith("_")}
+
+
+def build_ci_router(fake: FakeGitHub) -> APIRouter:
+    """Reads of CI results: check runs and suites of a commit, statuses, annotations, logs."""
+    r = APIRouter()
+    ci = fake.ci
+
+    def repo_for(request: Request, owner: str, name: str) -> FakeRepo:
+        installation_id = fake.auth.authenticate_installation(request)
+        repo = fake.state.repo(owner, name)
+        if repo is None or repo.installation_id != installation_id:
+            raise FakeError(404, "Not Found")
+        return repo
+
+    def runs_of(repo: FakeRepo, sha: str) -> list[Json]:
+        own = [
+            {**run, "app": {"id": fake.app_id, "slug": "autofix", "name": "autofix"}}
+            for run in fake.state.check_runs.values()
+            if run.get("head_sha") == sha
+        ]
+        with ci.lock:
+            other = [
+                _public(run)
+                for run in ci.runs.values()
+                if run["_repo"] == repo.full_name and run["head_sha"] == sha
+            ]
+        return own + other
+
+    def resolve(repo: FakeRepo, ref: str) -> str:
+        return repo.ref_sha(ref) or repo.ref_sha(f"refs/heads/{ref}") or ref
+
+    @r.get("/repos/{owner}/{name}/commits/{ref}/check-runs")
+    async def commit_check_runs(owner: str, name: str, ref: str, request: Request) -> Json:
+        repo = repo_for(request, owner, name)
+        runs = runs_of(repo, resolve(repo, ref))
+        return {"total_count": len(runs), "check_runs": runs}
+
+    @r.get("/repos/{owner}/{name}/commits/{ref}/check-suites")
+    async def commit_check_suites(owner: str, name: str, ref: str, request: Request) -> Json:
+        repo = repo_for(request, owner, name)
+        sha = resolve(repo, ref)
+        with ci.lock:
+            suites = [
+                _public(s)
+                for s in ci.suites.values()
+                if s["_repo"] == repo.full_name and s["head_sha"] == sha
+            ]
+        return {"total_count": len(suites), "check_suites": suites}
+
+    @r.get("/repos/{owner}/{name}/commits/{ref}/status")
+    async def combined_status(owner: str, name: str, ref: str, request: Request) -> Json:
+        repo = repo_for(request, owner, name)
+        sha = resolve(repo, ref)
+        latest: dict[str, Json] = {}
+        with ci.lock:
+            for status in ci.statuses.get((repo.full_name, sha), []):
+                latest[status["context"]] = status
+        states = [s["state"] for s in latest.values()]
+        if any(s in ("failure", "error") for s in states):
+            state = "failure"
+        elif not states or "pending" in states:
+            state = "pending"
+        else:
+            state = "success"
+        return {
+            "state": state,
+            "sha": sha,
+            "total_count": len(latest),
+            "statuses": list(latest.values()),
+        }
+
+    @r.get("/repos/{owner}/{name}/check-runs/{run_id}/annotations")
+    async def annotations(owner: str, name: str, run_id: int, request: Request) -> Response:
+        repo_for(request, owner, name)
+        with ci.lock:
+            found = ci.annotations.get(run_id, [])
+        return JSONResponse(found)
+
+    @r.get("/repos/{owner}/{name}/actions/jobs/{job_id}/logs")
+    async def job_logs(owner: str, name: str, job_id: int, request: Request) -> Response:
+        repo_for(request, owner, name)
+        if job_id not in ci.logs:
+            return JSONResponse({"message": "Not Found"}, status_code=404)
+        # GitHub answers with a short-lived download address elsewhere.
+        return RedirectResponse(f"{fake.git_url}/_ci-logs/{job_id}", status_code=302)
+
+    return r
+
+
+def build_log_download_router(fake: FakeGitHub) -> APIRouter:
+    """The download address job logs redirect to (no API authentication, as on GitHub)."""
+    r = APIRouter()
+
+    @r.get("/_ci-logs/{job_id}")
+    async def download(job_id: int) -> Response:
+        text = fake.ci.logs.get(job_id)
+        if text is None:
+            return PlainTextResponse("gone", status_code=404)
+        return PlainTextResponse(text)
+
+    return r
+
+
+__all__ = ["ACTIONS_APP", "CiJob", "FakeCI", "build_ci_router", "build_log_download_router"]

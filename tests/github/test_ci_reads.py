@@ -1,0 +1,80 @@
+"""Reading CI results through the real client from the fake GitHub and its fake CI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.github import GitHubClients, GitHubRepo, PublishRequest, publish
+from tests.fakes.github_server import FakeGitHub
+from tests.github.test_publish import FILES, FIX_1, diff_of
+
+
+def repo_of(fake: FakeGitHub, clients: GitHubClients) -> GitHubRepo:
+    fake.add_repo("octo", "calc", files=FILES)
+    fake.add_issue("octo", "calc", "Median is wrong")
+    return GitHubRepo(clients, 1, "octo", "calc")
+
+
+async def test_a_push_runs_the_fake_ci_and_its_result_is_read_as_another_apps_check(
+    fake_github: FakeGitHub, github_clients: GitHubClients, tmp_path: Path
+) -> None:
+    repo = repo_of(fake_github, github_clients)
+    fake_github.ci.run_on_push(
+        "tests", "grep -q 's = sorted' calc/stats.py && echo FAILED: odd case >&2 && exit 1"
+    )
+    events: list[tuple[str, str]] = []
+    fake_github.ci.webhook = lambda event, payload: events.append((event, payload["action"]))
+
+    link = await publish(
+        repo,
+        PublishRequest(
+            issue_number=1,
+            issue_title="Median is wrong",
+            patch=diff_of(tmp_path, {"calc/stats.py": FIX_1}),
+            body="x",
+        ),
+    )
+    fake_github.ci.wait()
+    snapshot = await repo.ci_snapshot(link.head_sha, own_app_id=fake_github.app_id)
+
+    [check] = snapshot.checks
+    assert (check.name, check.state, check.conclusion, check.actions_job) == (
+        "tests",
+        "failure",
+        "failure",
+        True,
+    )
+    assert check.app_id != fake_github.app_id and check.url
+    assert fake_github.ci.ran == [("tests", link.head_sha, "failure")]
+    assert events == [("check_run", "created"), ("check_run", "completed")]
+    assert check.check_run_id is not None
+    log = await repo.actions_job_log(check.check_run_id)
+    assert log is not None and "FAILED: odd case" in log
+
+
+async def test_statuses_annotations_and_autofix_own_check_runs_are_all_read(
+    fake_github: FakeGitHub, github_clients: GitHubClients
+) -> None:
+    repo = repo_of(fake_github, github_clients)
+    hosted = fake_github.state.repo("octo", "calc")
+    assert hosted is not None
+    sha = hosted.ref_sha("refs/heads/main")
+    assert sha is not None
+    fake_github.ci.add_status(hosted, sha, "ci/lint", "pending")
+    fake_github.ci.add_status(hosted, sha, "ci/lint", "error")
+    run = fake_github.ci.add_check_run(hosted, sha, "types", conclusion="timed_out")
+    fake_github.ci.annotations[run["id"]] = [
+        {"path": "calc/stats.py", "start_line": 3, "annotation_level": "failure", "message": "bad"}
+    ]
+    await repo.create_check_run(sha, "autofix", status="completed", conclusion="success")
+
+    snapshot = await repo.ci_snapshot(sha, own_app_id=fake_github.app_id)
+
+    states = {(c.kind, c.name, c.state, c.app_id == fake_github.app_id) for c in snapshot.checks}
+    assert states == {
+        ("check_run", "autofix", "success", True),
+        ("check_run", "types", "failure", False),
+        ("status", "ci/lint", "failure", False),
+    }
+    assert await repo.check_run_annotations(run["id"]) == ["calc/stats.py:3: failure: bad"]
+    assert await repo.actions_job_log(run["id"]) is None
