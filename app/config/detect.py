@@ -7,6 +7,7 @@ import re
 from pathlib import PurePosixPath
 
 from app.config.repo_files import RepoFiles
+from scaling.testpaths import is_test_path
 
 PYTEST = "python3 -m pytest -q"
 PYTHON_MARKERS = ("pytest.ini", "tox.ini", "setup.cfg", "conftest.py", "pyproject.toml", "setup.py")
@@ -56,9 +57,25 @@ def detect_report(command: str) -> str | None:
     return None
 
 
+# Beyond this many test files outside the test directories, only the directories are listed.
+MAX_PROTECTED_FILES = 2000
+
+
 def detect_protected(files: RepoFiles) -> tuple[str, ...]:
-    """Top-level test directories; the maintainers' tests a candidate may not weaken."""
-    return tuple(d for d in TEST_DIRS if files.has_dir(d))
+    """The maintainers' tests a candidate may not weaken: top-level test directories, and the
+    test files that live beside the code (`x_test.go`, `x.test.ts`, `FooTest.java`)."""
+    directories = tuple(d for d in TEST_DIRS if files.has_dir(d))
+    beside = sorted(
+        p
+        for p in files.paths
+        if is_test_path(p)
+        and not p.startswith(tuple(d + "/" for d in directories))
+        and not p.startswith(("node_modules/", "vendor/", "target/"))
+        and "/node_modules/" not in p
+    )
+    if len(beside) > MAX_PROTECTED_FILES:
+        return directories
+    return directories + tuple(beside)
 
 
 def _looks_like_pytest(files: RepoFiles) -> bool:

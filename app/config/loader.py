@@ -50,7 +50,14 @@ def resolve_defaults(config: RepoConfig, files: RepoFiles, source: str = CONFIG_
                 "(for example `command: make check` under `tests:`)"
             ]
         )
-    protected = tests.protected if tests.protected is not None else detect_protected(files)
+    protected = tests.protected
+    if protected is None:  # the holdout's files are never in a candidate's sandbox to reset
+        hidden = tuple(h.rstrip("/") for h in tests.holdout)
+        protected = tuple(
+            p
+            for p in detect_protected(files)
+            if not any(p == h or p.startswith(h + "/") for h in hidden)
+        )
     holdout_missing = [p for p in tests.holdout if p not in files.paths and not files.has_dir(p)]
     if holdout_missing:
         raise ConfigError(

@@ -152,3 +152,33 @@ def test_suites_without_a_command_show_agents_every_suite() -> None:
     )
     assert config.test_command == "(make a); (make b)"
     assert config.tests.report is None
+
+
+def test_tests_beside_the_code_are_protected_too() -> None:
+    config = load_repo_config(
+        files(
+            {
+                "go.mod": "module x\n",
+                "stats/stats.go": "",
+                "stats/stats_test.go": "",
+                "web/src/app.test.ts": "",
+                "web/node_modules/lib/x.test.js": "",
+                "tests/test_a.py": "",
+            }
+        )
+    )
+    assert config.tests.protected == ("tests", "stats/stats_test.go", "web/src/app.test.ts")
+
+
+def test_detected_protected_files_leave_out_the_holdout() -> None:
+    config = load_repo_config(
+        files(
+            {
+                ".github/autofix.yml": "tests:\n  holdout: [src/hold.test.js]\n",
+                "package.json": '{"scripts": {"test": "jest"}}',
+                "src/a.test.js": "",
+                "src/hold.test.js": "",
+            }
+        )
+    )
+    assert config.tests.protected == ("src/a.test.js",)
