@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import shlex
 from collections.abc import Mapping, Sequence
+from pathlib import PurePosixPath
 
 from app.testing.framework import PreparedRun
 
@@ -21,9 +21,16 @@ def run_script(command: str, seed: int, prepared: PreparedRun | None = None) -> 
     """Write the run's files (report directory emptied first), export the seed, run."""
     lines: list[str] = []
     if prepared is not None:
-        report_dir = shlex.quote(prepared.report_path.rsplit("/", 1)[0])
-        lines.append(f"rm -rf {report_dir} && mkdir -p {report_dir}")
-        lines.extend(_write(path, text) for path, text in prepared.files.items())
+        # Two processes and shell builtins: on a loaded machine every process started waits
+        # for a CPU, and this runs before every test run.
+        report_dir = prepared.report_path.rsplit("/", 1)[0]
+        folders = sorted({report_dir, *(str(PurePosixPath(p).parent) for p in prepared.files)})
+        made = " ".join(shlex.quote(f) for f in folders)
+        lines.append(f"rm -rf {shlex.quote(report_dir)} && mkdir -p {made}")
+        lines.extend(
+            f"printf '%s' {shlex.quote(text)} > {shlex.quote(path)}"
+            for path, text in prepared.files.items()
+        )
     prelude = " && ".join(lines) if lines else "true"
     env: Mapping[str, str] = prepared.env if prepared is not None else {}
     exports = [f"AUTOFIX_TEST_SEED={seed}", f"PYTHONHASHSEED={seed}"]
@@ -34,12 +41,6 @@ def run_script(command: str, seed: int, prepared: PreparedRun | None = None) -> 
         f"export {' '.join(exports)}\n"
         f"{command if prepared is None else prepared.command}"
     )
-
-
-def _write(path: str, text: str) -> str:
-    quoted = shlex.quote(path)
-    encoded = base64.b64encode(text.encode()).decode()
-    return f'mkdir -p "$(dirname {quoted})" && echo {encoded} | base64 -d > {quoted}'
 
 
 def tail(text: str, limit: int = 4000) -> str:
