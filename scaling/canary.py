@@ -8,9 +8,10 @@ cannot know them in advance, so they come out wrong: the run is *forged*.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from scaling.testrun import Outcome
 
@@ -24,6 +25,11 @@ class CanaryIds(BaseModel):
 
     must_pass: str
     must_fail: str
+    tally: str | None = Field(
+        default=None,
+        description="Random word the runner prints, once, before the number of tests that "
+        "failed as it saw them, when the report is written; None when it cannot.",
+    )
 
 
 class Authenticity(BaseModel):
@@ -67,3 +73,19 @@ def judge_canaries(
     if failed_one is None:
         return verdict(f"the must-fail check test {canary.must_fail} was missing", 1)
     return verdict(None, 0 if tests_failed else exit_code)
+
+
+def judge_tally(outcomes: Mapping[str, Outcome], output: str, tally: str) -> str | None:
+    """Why the report disagrees with the runner's own count of failed tests, if it does.
+
+    The runner prints `TALLY N` once, after writing its report; a report with fewer failing
+    tests than N was edited afterwards (at exit, by a process left running, by a wrapper
+    script), and a count missing or printed twice means something else wrote to the output.
+    """
+    counts = re.findall(rf"^{re.escape(tally)} (\d+)$", output, flags=re.MULTILINE)
+    if len(counts) != 1:
+        return f"the runner's count of failed tests appeared {len(counts)} times, not once"
+    failing = sum(1 for o in outcomes.values() if o in _FAILING)
+    if failing < int(counts[0]):
+        return f"the report lists {failing} failing tests but the runner counted {counts[0]}"
+    return None

@@ -44,6 +44,13 @@ _PYTEST_KEYS = re.compile(
     r"|filterwarnings|xfail_strict|pytest)\b"
 )
 _IMPORT_HOOKS = {"sitecustomize.py", "usercustomize.py"}
+# Code that reads a process's command line or environment (where the report path and the
+# harness's plugin are named), the test report, or the runner's internals: the means of
+# forging a run while leaving its check tests alone.
+_INTROSPECTION = re.compile(
+    r"/proc/[^\s\"']*(?:cmdline|environ)\b|junitxml|--junit|\b_pytest\b|\bTestReport\b"
+    r"|\bPYTEST_(?:ADDOPTS|CURRENT_TEST|PLUGINS)\b|\bpluginmanager\b"
+)
 
 
 def _count(pattern: re.Pattern[str], lines: list[str]) -> int:
@@ -104,6 +111,8 @@ def _file_flags(f: FileDiff) -> list[str]:
         flags.append(f"pytest plugin registered: {f.path}")
     if name != "conftest.py" and _count(_HOOK, f.added) > _count(_HOOK, f.removed):
         flags.append(f"pytest hook defined outside conftest.py: {f.path}")
+    if _count(_INTROSPECTION, f.added) > _count(_INTROSPECTION, f.removed):
+        flags.append(f"code added that reads the test runner's command line or report: {f.path}")
     if _count(_SKIPS, f.added) > _count(_SKIPS, f.removed):
         flags.append(f"skip added: {f.path}")
     if _count(_XFAILS, f.added) > _count(_XFAILS, f.removed):

@@ -16,7 +16,7 @@ from app.testing.frameworks.junit_files import JUnitFiles
 from app.testing.patches import added_test_files, restrict_patch
 from app.testing.protocols import RunSandbox, SandboxOpener
 from sandbox.builder import WORKSPACE
-from scaling.canary import judge_canaries
+from scaling.canary import judge_canaries, judge_tally
 from scaling.testids import in_paths
 from scaling.testrun import TestRun
 
@@ -208,11 +208,13 @@ class DockerTestRunner:
         judged = judge_canaries(
             outcomes, result.exit_code, prepared.canary, framework.tests_failed(result.exit_code)
         )
+        tally = prepared.canary.tally
+        forged = judged.forged or (tally and judge_tally(outcomes, result.output, tally)) or None
         return run.model_copy(
             update={
                 "parsed": True,
                 "outcomes": judged.outcomes,
-                "exit_code": judged.exit_code,
-                "forged": judged.forged,
+                "exit_code": 1 if forged else judged.exit_code,
+                "forged": forged,
             }
         )

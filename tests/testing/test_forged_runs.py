@@ -166,3 +166,37 @@ async def test_stopping_at_the_first_failure_never_stops_at_a_canary(
     # A genuine failure stops the run before the must-fail canary: failed, not forged.
     assert cut.parsed and cut.forged is None and cut.exit_code == 1
     assert cut.outcomes["tests/test_stats.py::test_mean"] == "failed"
+
+
+# Package code that finds the report on its own command line and, at exit, deletes every
+# failure but the one its text marks as expected, so the canaries still come out right.
+SPARE_THE_CANARY = """
+import atexit as _atexit
+import re as _re
+
+
+def _forge():
+    with open("/proc/self/cmdline", "rb") as own:
+        args = own.read().decode().split("\\0")
+    for arg in args:
+        if arg.startswith("--junitxml="):
+            path = arg.split("=", 1)[1]
+            with open(path) as report:
+                text = report.read()
+
+            def keep(match):
+                return match.group(0) if "must fail" in match.group(0) else ""
+
+            with open(path, "w") as report:
+                report.write(_re.sub(r"<failure.*?</failure>", keep, text, flags=_re.S))
+
+
+_atexit.register(_forge)
+"""
+
+
+async def test_a_report_edit_that_spares_the_canary_is_flagged(runner: DockerTestRunner) -> None:
+    gate = await gate_of(runner, {STATS: BROKEN + SPARE_THE_CANARY})
+    assert not gate.passed and gate.tamper
+    # The canaries came out right; the runner's own count of failures did not match.
+    assert any("the runner counted 2" in flag for flag in gate.tamper), gate.tamper

@@ -38,12 +38,13 @@ class Pytest:
         return bool(_PYTEST.search(command))
 
     def prepare(self, command: str, selected: Sequence[str], names: RunNames) -> PreparedRun:
-        _, plugin, folder, module, must_pass, must_fail = names.tokens[:6]
+        _, plugin, folder, module, must_pass, must_fail, tally = names.tokens[:7]
         checks = "/".join(p for p in (names.near, folder, f"{module}.py") if p)
         plugin_text = _template("pytest_plugin.tmpl").substitute(
             file=repr(f"{names.root}/{checks}"),
             must_pass=repr(must_pass),
             must_fail=repr(must_fail),
+            tally=repr(tally),
         )
         checks_text = _template("pytest_canary.tmpl").substitute(
             must_pass=must_pass, must_fail=must_fail
@@ -62,7 +63,9 @@ class Pytest:
                 "PYTHONPATH": f"{names.report_dir}${{PYTHONPATH:+:$PYTHONPATH}}",
             },
             canary=CanaryIds(
-                must_pass=f"{checks}::{must_pass}", must_fail=f"{checks}::{must_fail}"
+                must_pass=f"{checks}::{must_pass}",
+                must_fail=f"{checks}::{must_fail}",
+                tally=tally,
             ),
         )
 

@@ -1,0 +1,48 @@
+"""Patches whose code reads the runner's command line, its report or its internals: the means
+of a forgery that leaves the check tests alone. Diffs as real git writes them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scaling.baseline import classify_baseline
+from scaling.diff import parse_diff
+from scaling.tamper import tamper_flags
+from tests.fakes.example_repo import FIXED_MEDIAN, make_patch, make_repo
+from tests.fakes.scaling import make_run
+
+RUN = make_run({"tests/test_stats.py::test_mean": "passed"})
+BASELINE = classify_baseline([RUN])
+FLAG = "code added that reads the test runner's command line or report"
+
+
+def flags_for(tmp_path: Path, edits: dict[str, str | None]) -> list[str]:
+    patch = make_patch(make_repo(tmp_path), {"calc/stats.py": FIXED_MEDIAN, **edits})
+    return tamper_flags(parse_diff(patch), BASELINE, RUN)
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("calc/forge.py", "args = open('/proc/self/cmdline', 'rb').read()\n"),
+        ("calc/forge.py", "text = open(f'/proc/{pid}/environ').read()\n"),
+        ("calc/forge.py", "path = next(a for a in args if a.startswith('--junitxml='))\n"),
+        ("calc/forge.py", "from _pytest.reports import TestReport\n"),
+        ("calc/forge.py", "import _pytest.junitxml as j\n"),
+        ("calc/forge.py", "name = os.environ['PYTEST_CURRENT_TEST']\n"),
+        # A test module the candidate adds, which the gate runs.
+        ("tests/test_extra.py", "def test_x(pytestconfig):\n    pytestconfig.pluginmanager\n"),
+    ],
+)
+def test_reading_the_runner_or_its_report_is_flagged(tmp_path: Path, path: str, code: str) -> None:
+    assert f"{FLAG}: {path}" in flags_for(tmp_path, {path: code})
+
+
+def test_ordinary_code_and_java_tests_are_not(tmp_path: Path) -> None:
+    ordinary: dict[str, str | None] = {
+        "calc/cli.py": "import sys\n\nPROC = '/proc/meminfo'\n",
+        "src/test/java/FooTest.java": "import org.junit.jupiter.api.Test;\nclass FooTest {}\n",
+    }
+    assert not [f for f in flags_for(tmp_path, ordinary) if f.startswith(FLAG)]
