@@ -200,3 +200,15 @@ async def test_a_report_edit_that_spares_the_canary_is_flagged(runner: DockerTes
     assert not gate.passed and gate.tamper
     # The canaries came out right; the runner's own count of failures did not match.
     assert any("the runner counted 2" in flag for flag in gate.tamper), gate.tamper
+
+
+async def test_a_command_that_discards_its_output_is_still_judged_honestly(
+    runner: DockerTestRunner,
+) -> None:
+    runner.plan = runner.plan.model_copy(update={"command": "python3 -m pytest -q > /dev/null"})
+    repo = runner.sandboxes.repo  # type: ignore[attr-defined]
+    honest, broken = await asyncio.gather(
+        runner.baseline(), runner.candidate(make_patch(repo, {STATS: BROKEN}))
+    )
+    assert honest.parsed and honest.forged is None and honest.exit_code == 0
+    assert broken.parsed and broken.forged is None and broken.exit_code == 1

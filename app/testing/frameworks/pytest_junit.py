@@ -60,6 +60,7 @@ class Pytest:
             files={f"{names.report_dir}/{plugin}.py": plugin_text, checks: checks_text},
             env={
                 "PYTHONSAFEPATH": "1",
+                "AUTOFIX_RUN_OUTPUT": "/proc/$$/fd/1",
                 "PYTHONPATH": f"{names.report_dir}${{PYTHONPATH:+:$PYTHONPATH}}",
             },
             canary=CanaryIds(
