@@ -79,6 +79,20 @@ def node_tap(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def node_events(n: int) -> str:
+    lines = []
+    for f in range(0, n, PER_FILE):
+        file = f"/repo/test/f{f}.test.js"
+        for i in range(f, min(f + PER_FILE, n)):
+            event = "fail" if _failing(i) else "pass"
+            lines.append(
+                json.dumps({"event": event, "name": f"case {i}", "nesting": 1, "file": file})
+            )
+        lines.append(json.dumps({"event": "pass", "name": "suite", "nesting": 0, "file": file}))
+    lines.append(json.dumps({"event": "end"}))
+    return "\n".join(lines) + "\n"
+
+
 def go_json(n: int) -> str:
     lines = []
     for i in range(n):

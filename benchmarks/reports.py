@@ -36,6 +36,7 @@ SAMPLES: dict[ReportFormat, Callable[[int], str]] = {
     "node-junit": samples.node_junit,
     "vitest-junit": samples.vitest_junit,
     "node-tap": samples.node_tap,
+    "node-events": samples.node_events,
     "go": samples.go_json,
     "cargo": samples.cargo_text,
     "jest": samples.jest_json,
@@ -49,6 +50,8 @@ def _naive(fmt: ReportFormat, text: str) -> int:
         return sum(1 for _ in ET.fromstring(text).iter("testcase"))
     if fmt == "go":
         return sum(1 for line in text.splitlines() if json.loads(line).get("Test"))
+    if fmt == "node-events":
+        return sum(1 for line in text.splitlines() if json.loads(line).get("name"))
     if fmt in ("node-tap", "cargo"):
         return len(_TEXT_RESULT.findall(text))
     return len(json.loads(text))
