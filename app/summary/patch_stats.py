@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from scaling.diff import header_paths, unquote
 from scaling.summary import PatchStats
 from scaling.testpaths import is_test_path
 
@@ -20,7 +21,8 @@ class FileDelta(BaseModel):
 
 def _header_path(line: str) -> str | None:
     # "--- a/x" / "+++ b/x"; /dev/null marks an added or deleted file.
-    target = line[4:].split("\t")[0]
+    target = line[4:].rstrip()
+    target = unquote(target) if target.startswith('"') else target.split("\t")[0]
     if target == "/dev/null":
         return None
     return target[2:] if target[:2] in ("a/", "b/") else target
@@ -32,7 +34,8 @@ def file_deltas(diff: str) -> list[FileDelta]:
     in_hunk = False
     for line in diff.splitlines():
         if line.startswith("diff --git "):
-            _, _, b_path = line.partition(" b/")
+            names = header_paths(line)  # unquotes paths git wrote quoted (non-ASCII)
+            b_path = names[1] if names else line.partition(" b/")[2]
             files.append({"path": b_path, "insertions": 0, "deletions": 0})
             in_hunk = False
         elif not files:

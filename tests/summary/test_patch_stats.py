@@ -50,3 +50,13 @@ def test_test_paths() -> None:
     assert is_test_path("pkg/test_x.py") and is_test_path("conftest.py")
     assert is_test_path("web/button.test.tsx") and is_test_path("FooTest.java")
     assert not is_test_path("calc/stats.py") and not is_test_path("contest.py")
+
+
+def test_a_quoted_non_ascii_test_path_counts_as_a_test() -> None:
+    quoted = (
+        'diff --git "a/tests/\\303\\274/test_x.py" "b/tests/\\303\\274/test_x.py"\n'
+        "new file mode 100644\n--- /dev/null\n"
+        '+++ "b/tests/\\303\\274/test_x.py"\n@@ -0,0 +1 @@\n+def test_x(): pass\n'
+    )
+    assert [d.path for d in file_deltas(quoted)] == ["tests/ü/test_x.py"]
+    assert patch_stats(quoted).test_files_changed == 1
