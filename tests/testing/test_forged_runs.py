@@ -212,3 +212,22 @@ async def test_a_command_that_discards_its_output_is_still_judged_honestly(
     )
     assert honest.parsed and honest.forged is None and honest.exit_code == 0
     assert broken.parsed and broken.forged is None and broken.exit_code == 1
+
+
+async def test_a_conftest_hook_that_reports_every_test_passed_is_forgery(
+    runner: DockerTestRunner,
+) -> None:
+    # Set by assignment, in a conftest at the root (outside the protected tests): even where
+    # the diff checks were blind to it, the must-fail canary would report passed.
+    hook = (
+        "import pytest\n\n\n"
+        "def _passed(item, call):\n"
+        "    outcome = yield\n"
+        "    report = outcome.get_result()\n"
+        '    report.outcome = "passed"\n\n\n'
+        "pytest_runtest_makereport = pytest.hookimpl(hookwrapper=True)(_passed)\n"
+    )
+    patch = make_patch(runner.sandboxes.repo, {STATS: BROKEN, "conftest.py": hook})  # type: ignore[attr-defined]
+    run = await runner.candidate(patch)
+    assert run.forged is not None and "must-fail check test" in run.forged
+    assert run.exit_code != 0
