@@ -47,6 +47,12 @@ class CiConfig(BaseModel):
         description="Count only the checks branch protection requires, when autofix can read it.",
     )
 
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _unquoted_off(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted `off` as false; nobody means "false" here.
+        return "off" if value is False else value
+
     @field_validator("ignore")
     @classmethod
     def _names(cls, value: tuple[str, ...]) -> tuple[str, ...]:

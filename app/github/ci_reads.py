@@ -8,7 +8,9 @@ from typing import Any
 from githubkit.exception import RequestFailed
 
 from app.ci.checks import CiCheck, CiSnapshot, run_state, status_state
+from app.github.convert import fit
 from app.github.errors import status_of
+from app.github.pr_text import merge_body
 from app.github.reads import RepoReads
 
 _PAGE = 100
@@ -54,7 +56,7 @@ def _status(status: dict[str, Any]) -> CiCheck | None:
 
 
 class RepoCiReads(RepoReads):
-    """CI reads of `GitHubRepo`."""
+    """CI reads of `GitHubRepo`, and the one write that shows them in the PR description."""
 
     async def _get(self, path: str, **params: Any) -> Any:
         response = await self._gh.arequest(
@@ -116,3 +118,11 @@ class RepoCiReads(RepoReads):
                 return None
             raise
         return response.content[-max_bytes:].decode("utf-8", errors="replace")
+
+    async def update_pull_body(self, number: int, body: str) -> None:
+        """Replace autofix's marked section of a pull request's description with `body`."""
+        response = await self._gh.rest.pulls.async_get(self.owner, self.name, number)
+        existing = response.parsed_data.body
+        merged = merge_body(existing, body)
+        if merged != existing:
+            await self._gh.rest.pulls.async_update(self.owner, self.name, number, body=fit(merged))

@@ -56,6 +56,8 @@ class RunTracker:
     run_url: str | None = None
     """The run's page on the dashboard, when the deployment has a public address."""
     outcome: str = ""
+    ci: str = ""
+    """What the repository's CI said about the pull request's head (Markdown), once watched."""
     advice: list[str] = field(default_factory=list)
     version: int = 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -59,6 +60,13 @@ class WorkerDeps:
     """What finished runs add to the worker's Prometheus metrics."""
     public_url: str | None = None
     """Where the dashboard is reached (`AUTOFIX_PUBLIC_URL`); comments and PRs link to it."""
+
+    github_app_id: int = 0
+    """autofix's own App id: its check runs never count as the repository's CI."""
+    ci_poll_s: float = 15.0
+    """How often the checks on autofix's head are read when no webhook says they changed."""
+    ci_clock: Callable[[], float] = time.monotonic
+    """The clock CI waits (`ci.appear_s`, `ci.timeout_s`) are measured on."""
 
     def run_url(self, run_id: int) -> str | None:
         """The run's page on the dashboard, when the deployment has a public address."""

@@ -29,7 +29,8 @@ def deps_factory(settings: Settings, metrics: RunMetrics | None = None) -> DepsF
         assert settings.database_url is not None
         migrate(settings.database_url)
         store = Store.open(settings.database_url)
-        clients = GitHubClients(settings.github())
+        github = settings.github()
+        clients = GitHubClients(github)
         # One Docker client (its connection pool) for every sandbox and the reaper.
         docker = docker_client()
         return WorkerDeps(
@@ -41,6 +42,7 @@ def deps_factory(settings: Settings, metrics: RunMetrics | None = None) -> DepsF
             policy=settings.policy(),
             metrics=metrics,
             public_url=settings.public_url,
+            github_app_id=github.app_id,
         )
 
     return make

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from app.ci.checks import CiSnapshot
 from app.github.models import (
     CheckConclusion,
     CheckRunInfo,
@@ -57,3 +58,16 @@ class RepoApi(Protocol):
     async def ensure_pull_request(
         self, *, head_branch: str, base: str, title: str, body: str, draft: bool = True
     ) -> tuple[PullRequestInfo, bool]: ...
+    async def update_check_run(
+        self,
+        check_run_id: int,
+        *,
+        status: CheckStatus | None = None,
+        conclusion: CheckConclusion | None = None,
+        title: str | None = None,
+        summary: str | None = None,
+    ) -> CheckRunInfo: ...
+    async def ci_snapshot(self, sha: str, own_app_id: int) -> CiSnapshot: ...
+    async def check_run_annotations(self, check_run_id: int, limit: int = 50) -> list[str]: ...
+    async def actions_job_log(self, job_id: int, max_bytes: int = 20_000) -> str | None: ...
+    async def update_pull_body(self, number: int, body: str) -> None: ...

@@ -17,6 +17,7 @@ from app.store.errors import InvalidTransition
 from app.store.records import Run, RunStatus
 from app.telemetry.context import bind
 from app.trigger import LabelledIssue
+from app.worker.ci_evidence import watch_ci
 from app.worker.deps import WorkerDeps, deps_of
 from app.worker.issue import IssueEdited, outsider_editor, writers_issue
 from app.worker.ports import RepoApi
@@ -148,8 +149,15 @@ async def _execute(
                 log.warning("run %s: could not comment on the moved branch", run.id, exc_info=True)
             await _finish(deps, run.id, "unresolved", error=str(exc))
             return "branch_moved"
-        tracker.phase, tracker.pr_url = "done", link.url
+        tracker.pr_url = link.url
         tracker.outcome = f"Proposed `{result.winner.rollout_id}` in {link.url}."
+        tracker.touch()
+        await writer.flush()
+        try:
+            await watch_ci(deps, repo, run, config, result, link, tracker, writer)
+        except Exception:  # the pull request stands whatever happened while watching its CI
+            log.exception("run %s: watching CI failed", run.id)
+        tracker.phase = "done"
         tracker.touch()
         await writer.flush()
         await _finish(deps, run.id, "resolved", winner=result.winner.rollout_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -66,6 +67,12 @@ class AppUnderTest:
     public_url: str | None = None
     """The dashboard's address (`AUTOFIX_PUBLIC_URL`), for links in comments and PRs."""
 
+    ci_time_scale: float = 600.0
+    """CI waits run this much faster than real time: `ci.appear_s` (120 s) passes in 0.2 s."""
+
+    def ci_clock(self) -> float:
+        return time.monotonic() * self.ci_time_scale
+
     def __post_init__(self) -> None:
         self.db_url = self.db_url or f"sqlite:///{self.work / 'autofix.db'}"
         migrate(self.db_url)
@@ -100,6 +107,9 @@ class AppUnderTest:
             policy=self.policy,
             public_url=self.public_url,
             metrics=self.metrics,
+            github_app_id=self.github.app_id,
+            ci_poll_s=0.02,
+            ci_clock=self.ci_clock,
         )
 
     async def _close_clients(self) -> None:

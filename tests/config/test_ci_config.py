@@ -44,7 +44,7 @@ ci:
     ("text", "expected"),
     [
         ("ci:\n  mode: strict\n", "`ci.mode` on line 2 of {src} must be one of `off`, `evidence`"),
-        ("ci:\n  mode: false\n", "`ci.mode` on line 2 of {src} must be one of"),
+        ("ci:\n  mode: true\n", "`ci.mode` on line 2 of {src} must be one of"),
         ("ci:\n  timeout_s: 5\n", "`ci.timeout_s` on line 2 of {src} must be an integer between"),
         ("ci:\n  appear_s: soon\n", "`ci.appear_s` on line 2 of {src} must be an integer"),
         ("ci:\n\n  fix_attempts: -1\n", "`ci.fix_attempts` on line 3 of {src} must be an integer"),
@@ -64,3 +64,7 @@ def test_unknown_ci_key_suggests_the_close_one() -> None:
     (message,) = problems("ci:\n  mode: gate\n  fix_attempt: 2\n")
     assert message.startswith(f"unknown key `ci.fix_attempt` on line 3 of {SOURCE}"), message
     assert "did you mean `ci.fix_attempts`?" in message
+
+
+def test_unquoted_off_turns_ci_off() -> None:
+    assert parse_repo_config("ci:\n  mode: off\n", SOURCE).ci.mode == "off"

@@ -1,0 +1,61 @@
+"""What CI said about autofix's head commit, as the status comment, PR body and check run
+show it."""
+
+from __future__ import annotations
+
+import re
+
+from app.ci.verdict import CiVerdict
+from app.config.ci import CiConfig
+from app.status.render import cell
+from app.status.templates import render
+
+# Other apps choose their check names and links: only plain web addresses become links.
+_SAFE_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]{1,400}")
+
+
+def link(url: str | None) -> str | None:
+    """`url` when it is a plain http(s) address that cannot break out of a Markdown link."""
+    if url is None or not _SAFE_URL.fullmatch(url):
+        return None
+    return url
+
+
+def name_of(name: str, limit: int = 120) -> str:
+    """A check's name safe in a table cell, a code span and a link's text."""
+    text = cell(name).replace("`", "'").replace("[", "\\[").replace("]", "\\]")
+    return text[:limit]
+
+
+def headline(verdict: CiVerdict, config: CiConfig) -> str:
+    """One sentence: what CI said, or why it said nothing."""
+    short = verdict.sha[:7]
+    count = len(verdict.checks)
+    if verdict.outcome == "passed":
+        return f"all {count} check(s) on `{short}` passed."
+    if verdict.outcome == "failed":
+        names = ", ".join(f"`{name_of(c.name, 80)}`" for c in verdict.failing)
+        return f"{len(verdict.failing)} of {count} check(s) on `{short}` failed: {names}."
+    if verdict.outcome == "no_ci":
+        return (
+            f"no check appeared on `{short}` within {config.appear_s} s: this repository's CI "
+            "does not run on this pull request, so nothing waits for it."
+        )
+    if verdict.outcome == "timed_out":
+        names = ", ".join(f"`{name_of(c.name, 80)}`" for c in verdict.pending)
+        return (
+            f"still running on `{short}` after {config.timeout_s} s ({names}); autofix stopped "
+            "waiting."
+        )
+    return f"waiting for {len(verdict.pending)} of {count} check(s) on `{short}`."
+
+
+def render_ci(verdict: CiVerdict, config: CiConfig, tries: tuple[str, ...] = ()) -> str:
+    """The CI section: a headline, then each check with its conclusion and a link."""
+    rows = [
+        (name_of(c.name), link(c.url), c.conclusion or c.state, c.kind)
+        for c in sorted(verdict.checks, key=lambda c: (c.state != "failure", c.name))
+    ]
+    return render(
+        "ci.md.jinja", headline=headline(verdict, config), rows=rows, mode=config.mode, tries=tries
+    )

@@ -1,0 +1,79 @@
+"""The repository's own CI through the real worker: its results on the PR, in the status
+comment and in autofix's check run; a head without CI; autofix's own check never counts."""
+
+from __future__ import annotations
+
+from tests.app.harness import AppUnderTest
+
+ADDS = "python3 -c 'import calc; assert calc.add(2, 3) == 5, \"add is wrong\"'"
+
+
+async def _run(app: AppUnderTest, config: str = "") -> int:
+    if config:
+        app.github.advance_branch("octo", "calc", "main", {".github/autofix.yml": config})
+    number = app.github.add_issue("octo", "calc", "add() subtracts", "2 + 2 gives 0")
+    await app.deliver("issues", app.payloads.labeled(number))
+    await app.work_off()
+    await app.wait_for_run(number, "resolved", deadline_s=5)
+    return number
+
+
+def _status(app: AppUnderTest, number: int) -> str:
+    [comment] = app.status_comments(number)
+    return str(comment["body"])
+
+
+def _own_check(app: AppUnderTest) -> dict[str, object]:
+    [check] = [c for c in app.github.check_runs() if c["name"] == "autofix"]
+    return check
+
+
+async def test_evidence_mode_shows_a_failing_check_with_its_link(app: AppUnderTest) -> None:
+    app.github.ci.run_on_push("tests", ADDS, branch_prefix="autofix/")
+    app.github.ci.run_on_push(
+        "lint", "echo 'calc.py:2: E999 style' && exit 1", branch_prefix="autofix/"
+    )
+
+    number = await _run(app)
+
+    [pr] = app.pulls()
+    ran = {name: conclusion for name, _, conclusion in app.github.ci.ran}
+    assert ran == {"tests": "success", "lint": "failure"}
+    body = pr["body"]
+    assert "## CI" in body and "1 of 2 check(s)" in body and "failed: `lint`" in body
+    run = next(r for r in app.github.ci.runs.values() if r["name"] == "lint")
+    assert f"[lint]({run['html_url']}) | failure |" in body
+    assert "| success |" in body
+    assert "failed: `lint`" in _status(app, number)
+    output = _own_check(app)["output"]
+    assert isinstance(output, dict) and "failed: `lint`" in output["summary"]
+    assert pr["draft"] is True
+
+
+async def test_passing_ci_is_shown_as_passed(app: AppUnderTest) -> None:
+    app.github.ci.run_on_push("tests", ADDS, branch_prefix="autofix/")
+
+    number = await _run(app)
+
+    assert "all 1 check(s)" in app.pulls()[0]["body"]
+    assert "all 1 check(s)" in _status(app, number)
+
+
+async def test_a_head_with_no_ci_blocks_nothing_and_says_so(app: AppUnderTest) -> None:
+    # autofix's own check run is on the head; it is not the repository's CI.
+    number = await _run(app, "ci:\n  appear_s: 30\n")
+
+    assert "no check appeared" in _status(app, number)
+    assert "no check appeared" in app.pulls()[0]["body"]
+    assert _own_check(app)["conclusion"] == "success"
+
+
+async def test_ci_mode_off_reads_no_checks(app: AppUnderTest) -> None:
+    app.github.ci.run_on_push("tests", "exit 1", branch_prefix="autofix/")
+
+    number = await _run(app, "ci:\n  mode: off\n")
+
+    assert "**CI**" not in _status(app, number)
+    assert "## CI" not in app.pulls()[0]["body"]
+    reads = [r for r in app.github.api_requests("GET") if "/check-runs" in r.path]
+    assert reads == []
