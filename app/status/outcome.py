@@ -32,6 +32,9 @@ def explain_outcome(result: RunResult) -> tuple[str, list[str]]:
         advice.append("Check that `tests.command` in `.github/autofix.yml` runs the right tests.")
     else:
         why = "Candidates passed their gates but none passed the holdout tests."
+        first = next((h for h in result.holdouts if h.reason), None)
+        if first is not None:
+            why += f" The first checked ({first.rollout_id}): {first.reason}."
         advice.append("Look at the holdout tests: they may test more than the issue asks.")
     if result.skipped:
         why += " Budget stopped: " + "; ".join(s.what for s in result.skipped[:3]) + "."
