@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     (`autofix solve` keeps the host's network). Never the host's unless set to `host`."""
     setup_secrets: dict[str, SecretStr] = Field(default_factory=dict, exclude=True)
     """Secrets from AUTOFIX_SETUP_SECRET_<NAME>, for setup commands that list them."""
+    secret_repositories: Annotated[dict[str, tuple[str, ...]], NoDecode] = {}
+    """Which repositories' setup may use each secret: comma-separated `NAME=owner/name` or
+    `NAME=owner/*` (repeat a name for several); a secret named nowhere is given to none."""
     sandbox_scope: str = Field(
         default="autofix", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
     )
@@ -126,6 +129,25 @@ class Settings(BaseSettings):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
+    @field_validator("secret_repositories", mode="before")
+    @classmethod
+    def _split_secret_repositories(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        scopes: dict[str, tuple[str, ...]] = {}
+        for entry in filter(None, (part.strip() for part in value.split(","))):
+            name, _, repository = entry.partition("=")
+            name, repository = name.strip(), repository.strip()
+            if not re.fullmatch(r"[A-Z][A-Z0-9_]{0,63}", name) or not re.fullmatch(
+                r"[A-Za-z0-9_.-]+/(?:\*|[A-Za-z0-9_.-]+)", repository
+            ):
+                raise ValueError(
+                    f"AUTOFIX_SECRET_REPOSITORIES entry {entry!r} must be NAME=owner/name or "
+                    "NAME=owner/* (NAME as in AUTOFIX_SETUP_SECRET_NAME)"
+                )
+            scopes[name] = (*scopes.get(name, ()), repository)
+        return scopes
+
     @field_validator("setup_secrets")
     @classmethod
     def _usable_secrets(cls, value: dict[str, SecretStr]) -> dict[str, SecretStr]:
@@ -186,6 +208,7 @@ class Settings(BaseSettings):
             max_budget_usd=self.max_budget_usd,
             allowed_images=(self.sandbox_image, *self.allowed_images),
             setup_secrets=tuple(sorted(self.setup_secrets)),
+            secret_repositories=self.secret_repositories,
         )
 
     def require_service(self) -> None:

@@ -25,6 +25,9 @@ class OperatorPolicy(BaseModel):
     allowed_images: tuple[str, ...] = ()
     setup_secrets: tuple[str, ...] = ()
     """Names of the operator's setup secrets (AUTOFIX_SETUP_SECRET_<NAME>), never values."""
+    secret_repositories: dict[str, tuple[str, ...]] = {}
+    """Per secret name, the repositories (`owner/name`, or `owner/*`) whose setup may use it
+    (AUTOFIX_SECRET_REPOSITORIES); a secret listed for none is given to no repository."""
     """Images a repository's `sandbox.image` may name (AUTOFIX_ALLOWED_IMAGES, else the
     deployment's sandbox image); a repository that names none gets the deployment's."""
 
@@ -32,13 +35,16 @@ class OperatorPolicy(BaseModel):
         return tuple(parse_model_spec(spec) for spec in self.allowed_models)
 
 
-def apply_policy(config: RepoConfig, policy: OperatorPolicy, source: str) -> RepoConfig:
-    """`config` within the operator's limits; a model the operator did not allow (a URL of the
-    repository's choosing, above all, which would receive the deployment's key) is a ConfigError
-    naming `model`, never silently replaced."""
+def apply_policy(
+    config: RepoConfig, policy: OperatorPolicy, source: str, repository: str
+) -> RepoConfig:
+    """`config` of `repository` (`owner/name`) within the operator's limits; a model the
+    operator did not allow (a URL of the repository's choosing, above all, which would receive
+    the deployment's key) is a ConfigError naming `model`, never silently replaced."""
     update: dict[str, object] = {"model": _allowed_model(config, policy, source)}
     check_image(config, policy, source)
     _check_secrets(config, policy, source)
+    _check_secret_scope(config, policy, source, repository)
     if config.prices and not policy.allow_repo_prices:
         update["prices"] = {}
     ceiling = policy.max_budget_usd
@@ -111,5 +117,31 @@ def _check_secrets(config: RepoConfig, policy: OperatorPolicy, source: str) -> N
                 f"`sandbox.setup_secrets` in {source} lists {', '.join(missing)}, which this "
                 f"deployment does not define: ask the operator to set {variables}, or remove "
                 "the names"
+            ]
+        )
+
+
+def _in_scope(repository: str, patterns: tuple[str, ...]) -> bool:
+    owner = repository.split("/", 1)[0].lower()
+    return any(p.lower() in (repository.lower(), f"{owner}/*") for p in patterns)
+
+
+def _check_secret_scope(
+    config: RepoConfig, policy: OperatorPolicy, source: str, repository: str
+) -> None:
+    """A setup step can send a secret anywhere, so only repositories the operator trusts with
+    it may name it."""
+    refused = [
+        name
+        for name in config.sandbox.setup_secrets
+        if not _in_scope(repository, policy.secret_repositories.get(name, ()))
+    ]
+    if refused:
+        entries = ", ".join(f"{name}={repository}" for name in refused)
+        raise ConfigError(
+            [
+                f"`sandbox.setup_secrets` in {source} lists {', '.join(refused)}, which this "
+                f"deployment does not give to {repository}: ask the operator to add {entries} "
+                "to AUTOFIX_SECRET_REPOSITORIES, or remove the names"
             ]
         )

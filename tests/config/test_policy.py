@@ -16,7 +16,9 @@ SOURCE = ".github/autofix.yml"
 
 
 def applied(text: str, policy: OperatorPolicy | None = None) -> dict[str, object]:
-    config = apply_policy(parse_repo_config(text, SOURCE), policy or OperatorPolicy(), SOURCE)
+    config = apply_policy(
+        parse_repo_config(text, SOURCE), policy or OperatorPolicy(), SOURCE, "octo/calc"
+    )
     return config.model_dump()
 
 
