@@ -40,10 +40,18 @@ class Authenticity(BaseModel):
     outcomes: dict[str, Outcome]
     exit_code: int
     forged: str | None = None
+    # The command failed but its report lists no failing test: the report is not evidence
+    # (a rewritten report, or a failure the runner could not name); the run failed.
+    unreadable: str | None = None
 
 
 def judge_canaries(
-    outcomes: Mapping[str, Outcome], exit_code: int, canary: CanaryIds, tests_failed: bool
+    outcomes: Mapping[str, Outcome],
+    exit_code: int,
+    canary: CanaryIds,
+    tests_failed: bool,
+    *,
+    apart: bool = False,
 ) -> Authenticity:
     """Forged: the must-fail canary passed or went missing, the must-pass one failed or went
     missing, or the command exited 0 although a test failed. A canary missing or failing in a
@@ -51,7 +59,10 @@ def judge_canaries(
     simply failed. `tests_failed` says whether the exit code is the runner's "tests failed".
 
     The judged exit code is 0 when the must-fail canary is the only failure and the runner
-    exited with its "tests failed" code; otherwise it is the runner's own.
+    exited with its "tests failed" code; otherwise it is the runner's own. With `apart`, the
+    canaries ran in invocations of their own and `exit_code` is the repository's command's
+    alone: it is the judged exit code, never excused by the must-fail canary, so a command that
+    failed fails its run whatever its report says.
     """
     rest = {t: o for t, o in outcomes.items() if t not in (canary.must_pass, canary.must_fail)}
     genuine = any(o in _FAILING for o in rest.values())
@@ -63,7 +74,7 @@ def judge_canaries(
 
     if failed_one is not None and failed_one not in _FAILING:
         return verdict(f"the must-fail check test {canary.must_fail} was {failed_one}", 1)
-    if exit_code == 0 and (genuine or failed_one is not None):
+    if exit_code == 0 and (genuine or (failed_one is not None and not apart)):
         return verdict("the test command exited 0 although tests failed", 1)
     if genuine:  # failed either way; -x or an early error may have kept a canary from running
         return verdict(None, exit_code or 1)
@@ -72,7 +83,13 @@ def judge_canaries(
         return verdict(f"the must-pass check test {canary.must_pass} was {what}", 1)
     if failed_one is None:
         return verdict(f"the must-fail check test {canary.must_fail} was missing", 1)
-    return verdict(None, 0 if tests_failed else exit_code)
+    if apart and exit_code != 0:
+        return Authenticity(
+            outcomes=rest,
+            exit_code=exit_code,
+            unreadable=f"the test command exited {exit_code} but its report lists no failing test",
+        )
+    return verdict(None, 0 if tests_failed and not apart else exit_code)
 
 
 def judge_tally(outcomes: Mapping[str, Outcome], output: str, tally: str) -> str | None:

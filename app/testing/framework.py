@@ -81,6 +81,12 @@ class PreparedRun(BaseModel):
         description="The canary tests' ids; None only for reports autofix cannot add tests to "
         "(`tests.report`), which are then read without an authenticity check."
     )
+    canaries_apart: bool = Field(
+        default=False,
+        description="The canaries run in invocations of their own (`frameworks.sandwich`): the "
+        "command's exit status is the repository's tests' alone, and the must-fail canary's "
+        "expected failure never excuses it.",
+    )
 
 
 class TestFramework(Protocol):

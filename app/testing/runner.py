@@ -206,8 +206,14 @@ class DockerTestRunner:
         if prepared.canary is None:  # a report autofix cannot add canaries to
             return run.model_copy(update={"parsed": True, "outcomes": outcomes})
         judged = judge_canaries(
-            outcomes, result.exit_code, prepared.canary, framework.tests_failed(result.exit_code)
+            outcomes,
+            result.exit_code,
+            prepared.canary,
+            framework.tests_failed(result.exit_code),
+            apart=prepared.canaries_apart,
         )
+        if judged.unreadable is not None:  # the command failed: its report is no evidence
+            return run.model_copy(update={"output_tail": f"{judged.unreadable}\n{run.output_tail}"})
         tally = prepared.canary.tally
         forged = judged.forged or (tally and judge_tally(outcomes, result.output, tally)) or None
         return run.model_copy(

@@ -108,3 +108,23 @@ def test_a_forged_cross_check_is_a_failure_with_the_reason() -> None:
     assert (
         verdict.status == "failed" and verdict.detail == "forged test result: exit 0 though failed"
     )
+
+
+def judge_apart(outcomes: dict[str, Outcome], exit_code: int) -> tuple[int, str | None]:
+    """Canaries that ran in invocations of their own: `exit_code` is the command's alone."""
+    judged = judge_canaries(outcomes, exit_code, CANARY, exit_code == 1, apart=True)
+    assert (judged.unreadable is not None) == (
+        exit_code != 0 and judged.forged is None and "failed" not in judged.outcomes.values()
+    )
+    return judged.exit_code, judged.forged
+
+
+def test_canaries_apart_never_excuse_the_commands_failure() -> None:
+    # The report was rewritten to say every test passed, but the command itself failed.
+    assert judge_apart(with_canaries(REAL), exit_code=1) == (1, None)
+    # An honest passing command exits 0 although its must-fail canary (run apart) failed.
+    assert judge_apart(with_canaries(REAL), exit_code=0) == (0, None)
+    code, forged = judge_apart(with_canaries({"tests/test_a.py::test_one": "failed"}), 0)
+    assert code == 1 and forged is not None
+    code, forged = judge_apart(dict.fromkeys(with_canaries(REAL), "passed"), 0)
+    assert code == 1 and forged is not None

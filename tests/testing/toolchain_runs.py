@@ -61,6 +61,10 @@ def run_prepared(
         shutil.rmtree(names.report_dir, ignore_errors=True)
     assert prepared.canary is not None, "every known framework adds canaries"
     judged = judge_canaries(
-        outcomes, done.returncode, prepared.canary, framework.tests_failed(done.returncode)
+        outcomes,
+        done.returncode,
+        prepared.canary,
+        framework.tests_failed(done.returncode),
+        apart=prepared.canaries_apart,
     )
     return judged, done

@@ -94,6 +94,7 @@ class CargoTest:
                 f"{directory}/lib.rs": _LIB.format(must_pass=must_pass, must_fail=must_fail),
             },
             canary=CanaryIds(must_pass=label + must_pass, must_fail=label + must_fail),
+            canaries_apart=True,
         )
 
     def parse(self, report: str) -> dict[str, Outcome]:

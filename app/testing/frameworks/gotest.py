@@ -147,6 +147,7 @@ class GoTest:
             # may mount without exec permission.
             env={"GOTMPDIR": "$HOME/.cache/autofix-go-tmp"},
             canary=CanaryIds(must_pass=f"{module}::{passing}", must_fail=f"{module}::{failing}"),
+            canaries_apart=True,
         )
 
     def parse(self, report: str) -> dict[str, Outcome]:

@@ -123,6 +123,7 @@ class JavaScriptRunner:
             report_path=report,
             files=files,
             canary=CanaryIds(must_pass=must_pass, must_fail=must_fail),
+            canaries_apart=True,
         )
 
     def parse(self, report: str) -> dict[str, Outcome]:

@@ -87,6 +87,7 @@ class NodeTest:
                 fail_file: _FAIL.format(name=must_fail),
             },
             canary=CanaryIds(must_pass=must_pass, must_fail=must_fail),
+            canaries_apart=True,
         )
 
     def parse(self, report: str) -> dict[str, Outcome]:
