@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from scaling.diff import FileDiff
 from scaling.result import BaselineRecord
+from scaling.runnermarks import runner_marks
 from scaling.testmarks import ecosystem_flags, removed_tests
 from scaling.testpaths import is_test_path
 from scaling.testrun import TestRun
@@ -123,6 +124,7 @@ def _file_flags(f: FileDiff) -> list[str]:
         if _count(_TRIVIAL_ASSERT, f.added) > _count(_TRIVIAL_ASSERT, f.removed):
             flags.append(f"trivially true assertion added: {f.path}")
     flags.extend(ecosystem_flags(f))
+    flags.extend(runner_marks(f))
     return flags
 
 

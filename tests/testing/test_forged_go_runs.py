@@ -63,6 +63,30 @@ func init() {
 }
 """
 
+# Package code that, inside a test binary, prints what the testing package would print if every
+# test passed and leaves through the raw system call, which Go's guard against `os.Exit(0)`
+# during tests does not see: `go test` reads the lines as results and reports the package ok.
+PRINT_PASSES_AND_EXIT = """package stats
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+)
+
+func init() {
+	if !strings.HasSuffix(os.Args[0], ".test") {
+		return
+	}
+	for _, name := range []string{"TestMedianOdd", "TestMedianSingle"} {
+		fmt.Printf("=== RUN   %s\\n--- PASS: %s (0.00s)\\n", name, name)
+	}
+	fmt.Println("PASS")
+	syscall.Exit(0)
+}
+"""
+
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
@@ -118,3 +142,13 @@ async def test_a_process_that_rewrites_the_report_after_the_command_cannot_pass(
     }
     result = await gate_of(runner, edits)
     assert not result.passed, result
+
+
+async def test_printed_results_and_a_raw_exit_are_flagged(runner: DockerTestRunner) -> None:
+    edits: dict[str, str | None] = {
+        "stats/stats.go": BROKEN,
+        "stats/zz_forge.go": PRINT_PASSES_AND_EXIT,
+    }
+    result = await gate_of(runner, edits)
+    assert not result.passed, result
+    assert any("stats/zz_forge.go" in flag for flag in result.tamper), result.tamper

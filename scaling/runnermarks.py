@@ -1,0 +1,75 @@
+"""Signs, read from the diff, that code speaks for the test runner instead of being tested by it.
+
+Go, Rust and Node run the code under test in the process (or the child) whose output *is* the
+result channel: `go test` reads the test binary's text, `cargo test` prints libtest's, Node's
+runner reads each file's child. Code that prints that text itself, or leaves through a door
+the runner's guard does not watch (Go's `syscall.Exit`, which skips the check that fails a test
+calling `os.Exit(0)`), can report tests that never passed. No canary run apart can see this,
+so a patch that adds such code anywhere in the language's files is flagged:
+
+- runner text in a string: Go's `--- PASS:` / `=== RUN`, libtest's `test result:` and
+  `... ok`, TAP's `ok 1 -` / `not ok`;
+- raw exits: Go `syscall.Exit`/`unix.Exit`/`SYS_EXIT`, Rust `process::exit(0)`/`libc::_exit`,
+  Node `process.reallyExit`, `process.kill(process.pid, …)`, and `process.exit(0)` in a test file;
+- a Go `TestMain` added (it owns the test binary's exit status and output after `m.Run`).
+
+Obfuscated code (the text built at run time) still gets through: this raises the cost of a
+forgery, the missing-id and exit-status checks catch the clumsy ones, and the rest is residual.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from scaling.diff import FileDiff
+from scaling.testpaths import is_test_path
+
+_GO = (".go",)
+_RUST = (".rs",)
+_JS = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts")
+
+_TEXT = "the runner's result text"
+_EXIT = "an exit that ends the test process around the runner"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Added lines matching `pattern`, in files with one of `suffixes`, could forge results."""
+
+    suffixes: tuple[str, ...]
+    what: str
+    pattern: re.Pattern[str]
+    tests_only: bool = False
+
+
+_MARKS = (
+    Mark(_GO, _TEXT, re.compile(r"(?:---|===)\s*(?:PASS|FAIL|SKIP|RUN|PAUSE|CONT)\b")),
+    Mark(_GO, _EXIT, re.compile(r"\b(?:syscall|unix)\.Exit\s*\(|\bSYS_EXIT(?:_GROUP)?\b")),
+    Mark(_GO, "TestMain, which owns the test binary's exit", re.compile(r"^\s*func\s+TestMain\(")),
+    Mark(
+        _RUST,
+        _TEXT,
+        re.compile(r"\"[^\"]*(?:test result:|\.\.\. (?:ok|FAILED|ignored)\b|running \d+ tests?\b)"),
+    ),
+    Mark(_RUST, _EXIT, re.compile(r"\bprocess::exit\s*\(\s*0\s*\)|\blibc::_?exit\s*\(")),
+    Mark(_JS, _TEXT, re.compile(r"[\"'`]\s*(?:not )?ok \d+\b|[\"'`]# (?:pass|fail|tests) \d")),
+    Mark(
+        _JS, _EXIT, re.compile(r"\bprocess\.reallyExit\s*\(|\bprocess\.kill\s*\(\s*process\.pid\b")
+    ),
+    Mark(_JS, _EXIT, re.compile(r"\bprocess\.exit\s*\(\s*0?\s*\)"), tests_only=True),
+)
+
+
+def runner_marks(f: FileDiff) -> list[str]:
+    """What a patch adds to one file that could forge a Go, Rust or Node test result."""
+    suffix = PurePosixPath(f.path).suffix
+    flags: list[str] = []
+    for mark in _MARKS:
+        if suffix not in mark.suffixes or (mark.tests_only and not is_test_path(f.path)):
+            continue
+        added = sum(1 for line in f.added if mark.pattern.search(line))
+        if added > sum(1 for line in f.removed if mark.pattern.search(line)):
+            flags.append(f"code that could forge the test result ({mark.what}) added: {f.path}")
+    return list(dict.fromkeys(flags))

@@ -1,0 +1,62 @@
+"""Code that could speak for the Go, Rust or Node test runner is flagged from the diff."""
+
+from __future__ import annotations
+
+import pytest
+
+from scaling.baseline import classify_baseline
+from scaling.diff import parse_diff
+from scaling.runnermarks import runner_marks
+from scaling.tamper import tamper_flags
+from tests.fakes.scaling import make_patch, make_run
+
+FORGERIES = {
+    "go text": ("stats/forge.go", ['\tfmt.Println("--- PASS: TestMedianOdd (0.00s)")']),
+    "go run line": ("stats/forge.go", ['\tfmt.Printf("=== RUN   %s\\n", name)']),
+    "go raw exit": ("stats/forge.go", ["\tsyscall.Exit(0)"]),
+    "go x/sys exit": ("stats/forge.go", ["\tunix.Exit(0)"]),
+    "go raw syscall": ("stats/forge.go", ["\tsyscall.RawSyscall(syscall.SYS_EXIT_GROUP, 0, 0, 0)"]),
+    "go TestMain": ("stats/main_test.go", ["func TestMain(m *testing.M) {"]),
+    "rust text": ("src/lib.rs", ['    println!("test tests::median ... ok");']),
+    "rust summary": ("src/lib.rs", ['    println!("test result: ok. 3 passed; 0 failed");']),
+    "rust exit": ("src/lib.rs", ["    std::process::exit(0);"]),
+    "rust libc exit": ("src/lib.rs", ["    unsafe { libc::_exit(0) };"]),
+    "tap text": ("src/median.js", ["  console.log('ok 1 - median of an even list');"]),
+    "node reallyExit": ("src/median.js", ["  process.reallyExit(0);"]),
+    "node self-kill": ("src/median.js", ["  process.kill(process.pid, 'SIGKILL');"]),
+    "node exit in a test": ("test/median.test.js", ["process.exit(0);"]),
+}
+
+
+@pytest.mark.parametrize("name", FORGERIES)
+def test_forging_code_is_flagged(name: str) -> None:
+    path, added = FORGERIES[name]
+    (diff,) = parse_diff(make_patch(path, added))
+    flags = runner_marks(diff)
+    assert len(flags) == 1 and flags[0].endswith(f") added: {path}"), flags
+    run = make_run({"stats::TestMedianOdd": "passed"})
+    baseline = classify_baseline([run])
+    assert any(path in flag and "forge" in flag for flag in tamper_flags([diff], baseline, run))
+
+
+HONEST = {
+    "go os.Exit in a command": ("cmd/tool/main.go", ["\t\tos.Exit(2)"]),
+    "go comparison": ("stats/stats.go", ["\tif a == b {"]),
+    "rust exit with a failure code": ("src/main.rs", ["    std::process::exit(2);"]),
+    "node exit in a command": ("bin/cli.js", ["  process.exit(0);"]),
+    "js text that is not TAP": ("src/median.js", ["  return 'ok';"]),
+    "python is not read": ("calc/forge.py", ['print("--- PASS: TestX (0.00s)")']),
+}
+
+
+@pytest.mark.parametrize("name", HONEST)
+def test_ordinary_code_is_not_flagged(name: str) -> None:
+    path, added = HONEST[name]
+    (diff,) = parse_diff(make_patch(path, added))
+    assert runner_marks(diff) == []
+
+
+def test_moving_existing_runner_code_is_not_flagged() -> None:
+    line = "func TestMain(m *testing.M) {"
+    (diff,) = parse_diff(make_patch("stats/main_test.go", [line], [line]))
+    assert runner_marks(diff) == []
