@@ -231,3 +231,48 @@ async def test_a_conftest_hook_that_reports_every_test_passed_is_forgery(
     run = await runner.candidate(patch)
     assert run.forged is not None and "must-fail check test" in run.forged
     assert run.exit_code != 0
+
+
+# Package code that leaves a process behind which, once pytest has exited, rewrites the report
+# the same way: no code of the test process runs after the report is written.
+DAEMON_SPARES_THE_CANARY = """
+import os as _os
+import re as _re
+import time as _time
+
+
+def _daemon():
+    with open("/proc/self/cmdline", "rb") as own:
+        args = own.read().decode().split("\\0")
+    path = next((a.split("=", 1)[1] for a in args if a.startswith("--junitxml=")), None)
+    parent = _os.getpid()
+    if path is None or _os.fork():
+        return
+    _os.setsid()
+    if _os.fork():
+        _os._exit(0)
+    while _os.path.exists(f"/proc/{parent}"):
+        _time.sleep(0.01)
+    with open(path) as report:
+        text = report.read()
+    kept = _re.sub(
+        r"<failure.*?</failure>",
+        lambda m: m.group(0) if "must fail" in m.group(0) else "",
+        text,
+        flags=_re.S,
+    )
+    with open(path, "w") as report:
+        report.write(kept)
+    _os._exit(0)
+
+
+_daemon()
+"""
+
+
+async def test_a_process_left_behind_that_edits_the_report_is_flagged(
+    runner: DockerTestRunner,
+) -> None:
+    gate = await gate_of(runner, {STATS: BROKEN + DAEMON_SPARES_THE_CANARY})
+    assert not gate.passed and gate.tamper
+    assert any("the runner counted 2" in flag for flag in gate.tamper), gate.tamper
