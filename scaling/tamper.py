@@ -6,6 +6,7 @@ import re
 import sys
 from pathlib import PurePosixPath
 
+from scaling.comparisons import rigged_comparisons
 from scaling.diff import FileDiff
 from scaling.result import BaselineRecord
 from scaling.runnermarks import runner_marks
@@ -114,6 +115,8 @@ def _file_flags(f: FileDiff) -> list[str]:
         flags.append(f"pytest hook defined outside conftest.py: {f.path}")
     if _count(_INTROSPECTION, f.added) > _count(_INTROSPECTION, f.removed):
         flags.append(f"code added that reads the test runner's command line or report: {f.path}")
+    if rigged_comparisons(f.added) > rigged_comparisons(f.removed):
+        flags.append(f"comparison that always succeeds added (__eq__/__ne__): {f.path}")
     if _count(_SKIPS, f.added) > _count(_SKIPS, f.removed):
         flags.append(f"skip added: {f.path}")
     if _count(_XFAILS, f.added) > _count(_XFAILS, f.removed):
