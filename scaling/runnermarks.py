@@ -11,7 +11,10 @@ so a patch that adds such code anywhere in the language's files is flagged:
   `... ok`, TAP's `ok 1 -` / `not ok`;
 - raw exits: Go `syscall.Exit`/`unix.Exit`/`SYS_EXIT`, Rust `process::exit(0)`/`libc::_exit`,
   Node `process.reallyExit`, `process.kill(process.pid, …)`, and `process.exit(0)` in a test file;
-- a Go `TestMain` added (it owns the test binary's exit status and output after `m.Run`).
+- a Go `TestMain` added (it owns the test binary's exit status and output after `m.Run`), and
+  `//go:linkname`, which reaches the testing package's unexported state;
+- JavaScript that replaces `fs`/`process` functions the runner itself calls (Jest run in band
+  shares the process with its reporter), and Vitest workspace or Babel configuration files.
 
 Obfuscated code (the text built at run time) still gets through: this raises the cost of a
 forgery, the missing-id and exit-status checks catch the clumsy ones, and the rest is residual.
@@ -47,7 +50,9 @@ class Mark:
 _MARKS = (
     Mark(_GO, _TEXT, re.compile(r"(?:---|===)\s*(?:PASS|FAIL|SKIP|RUN|PAUSE|CONT)\b")),
     Mark(_GO, _EXIT, re.compile(r"\b(?:syscall|unix)\.Exit\s*\(|\bSYS_EXIT(?:_GROUP)?\b")),
+    Mark(_GO, _EXIT, re.compile(r"\bsyscall\.(?:Raw)?Syscall6?\s*\(")),
     Mark(_GO, "TestMain, which owns the test binary's exit", re.compile(r"^\s*func\s+TestMain\(")),
+    Mark(_GO, "a link to another package's internals", re.compile(r"^\s*//go:linkname\b")),
     Mark(
         _RUST,
         _TEXT,
@@ -59,6 +64,18 @@ _MARKS = (
         _JS, _EXIT, re.compile(r"\bprocess\.reallyExit\s*\(|\bprocess\.kill\s*\(\s*process\.pid\b")
     ),
     Mark(_JS, _EXIT, re.compile(r"\bprocess\.exit\s*\(\s*0?\s*\)"), tests_only=True),
+    Mark(
+        _JS,
+        "a runtime function the runner uses replaced",
+        re.compile(
+            r"\b(?:fs|process|process\.stdout|process\.stderr)\.\w+\s*=(?!=)"
+            r"|\bObject\.defineProperty\s*\(\s*(?:fs|process)\b"
+        ),
+    ),
+)
+# Files that change how JavaScript tests are found or compiled before they run.
+_JS_BUILD = re.compile(
+    r"^vitest\.workspace\.[cm]?[jt]s(?:on)?$|^babel\.config\.[cm]?js(?:on)?$|^\.babelrc"
 )
 
 
@@ -66,6 +83,8 @@ def runner_marks(f: FileDiff) -> list[str]:
     """What a patch adds to one file that could forge a Go, Rust or Node test result."""
     suffix = PurePosixPath(f.path).suffix
     flags: list[str] = []
+    if _JS_BUILD.search(PurePosixPath(f.path).name):
+        flags.append(f"test runner configuration edited: {f.path}")
     for mark in _MARKS:
         if suffix not in mark.suffixes or (mark.tests_only and not is_test_path(f.path)):
             continue

@@ -16,6 +16,12 @@ FORGERIES = {
     "go raw exit": ("stats/forge.go", ["\tsyscall.Exit(0)"]),
     "go x/sys exit": ("stats/forge.go", ["\tunix.Exit(0)"]),
     "go raw syscall": ("stats/forge.go", ["\tsyscall.RawSyscall(syscall.SYS_EXIT_GROUP, 0, 0, 0)"]),
+    "go raw syscall number": ("stats/forge.go", ["\tsyscall.Syscall(231, 0, 0, 0)"]),
+    "go linkname": ("stats/forge.go", ["//go:linkname chatty testing.chatty"]),
+    "js writer replaced": ("src/median.js", ["fs.writeFileSync = (p, d) => real(p, forge(d));"]),
+    "js exit replaced": ("test/setup.js", ["Object.defineProperty(process, 'exitCode', {"]),
+    "vitest workspace": ("vitest.workspace.ts", ["export default ['packages/easy']"]),
+    "babel config": ("babel.config.js", ["  plugins: ['./strip-asserts'],"]),
     "go TestMain": ("stats/main_test.go", ["func TestMain(m *testing.M) {"]),
     "rust text": ("src/lib.rs", ['    println!("test tests::median ... ok");']),
     "rust summary": ("src/lib.rs", ['    println!("test result: ok. 3 passed; 0 failed");']),
@@ -33,10 +39,10 @@ def test_forging_code_is_flagged(name: str) -> None:
     path, added = FORGERIES[name]
     (diff,) = parse_diff(make_patch(path, added))
     flags = runner_marks(diff)
-    assert len(flags) == 1 and flags[0].endswith(f") added: {path}"), flags
+    assert len(flags) == 1 and flags[0].endswith(f": {path}"), flags
     run = make_run({"stats::TestMedianOdd": "passed"})
     baseline = classify_baseline([run])
-    assert any(path in flag and "forge" in flag for flag in tamper_flags([diff], baseline, run))
+    assert flags[0] in tamper_flags([diff], baseline, run)
 
 
 HONEST = {
@@ -45,6 +51,7 @@ HONEST = {
     "rust exit with a failure code": ("src/main.rs", ["    std::process::exit(2);"]),
     "node exit in a command": ("bin/cli.js", ["  process.exit(0);"]),
     "js text that is not TAP": ("src/median.js", ["  return 'ok';"]),
+    "js comparison with process": ("src/env.js", ["  if (process.platform === 'win32') {"]),
     "python is not read": ("calc/forge.py", ['print("--- PASS: TestX (0.00s)")']),
 }
 
