@@ -14,7 +14,12 @@ so a patch that adds such code anywhere in the language's files is flagged:
 - a Go `TestMain` added (it owns the test binary's exit status and output after `m.Run`), and
   `//go:linkname`, which reaches the testing package's unexported state;
 - JavaScript that replaces `fs`/`process` functions the runner itself calls (Jest run in band
-  shares the process with its reporter), and Vitest workspace or Babel configuration files.
+  shares the process with its reporter), and Vitest workspace or Babel configuration files;
+- code that runs before or around the tests, or swaps what they link, without touching a test
+  file: `.cargo/config*` (a `runner` replaces every test binary), `build.rs` (it can rewrite the
+  protected tests after they were reset), npm `pretest`/`posttest` scripts, `.npmrc`
+  (`node-options`), `overrides`/`resolutions`, Cargo `[patch]`, `go.mod` `replace`, `go.work`,
+  and edits under `vendor/` or `node_modules/` (where assertion libraries live).
 
 Obfuscated code (the text built at run time) still gets through: this raises the cost of a
 forgery, the missing-id and exit-status checks catch the clumsy ones, and the rest is residual.
@@ -77,6 +82,43 @@ _MARKS = (
 _JS_BUILD = re.compile(
     r"^vitest\.workspace\.[cm]?[jt]s(?:on)?$|^babel\.config\.[cm]?js(?:on)?$|^\.babelrc"
 )
+# Package-manager settings that put code of the repository's choosing in every Node process.
+_NODE_SETTINGS = frozenset({".npmrc", ".yarnrc", ".yarnrc.yml"})
+# Lines of a manifest that run code around the tests or swap a dependency for another copy.
+_HOOK_LINES: dict[str, tuple[str, re.Pattern[str]]] = {
+    "package.json": (
+        "npm scripts around the tests or dependency overrides",
+        re.compile(r'"(?:pre|post)test\b[^"]*"\s*:|"(?:overrides|resolutions)"\s*:|"node-options"'),
+    ),
+    "Cargo.toml": (
+        "a build script or replaced dependencies",
+        re.compile(r"^\s*build\s*=|^\s*\[(?:patch|replace)\b"),
+    ),
+    "go.mod": ("a replaced module", re.compile(r"^\s*replace\b|=>")),
+}
+
+
+def _hook_files(f: FileDiff) -> list[str]:
+    """Files that run code before or around the tests, or replace what the tests link."""
+    pure = PurePosixPath(f.path)
+    if ".cargo" in pure.parts[:-1] and pure.name in ("config", "config.toml"):
+        return [
+            f"cargo configuration edited (it can run test binaries through a program): {f.path}"
+        ]
+    if pure.name == "build.rs":
+        return [f"build script added or changed (it runs before the tests compile): {f.path}"]
+    if pure.name == "go.work":
+        return [f"Go workspace file edited (it changes which modules the tests build): {f.path}"]
+    if "vendor" in pure.parts[:-1] or "node_modules" in pure.parts[:-1]:
+        return [f"vendored dependency edited (test libraries and runners live there): {f.path}"]
+    if pure.name in _NODE_SETTINGS:
+        return [
+            f"package manager settings edited (they can preload code into the runner): {f.path}"
+        ]
+    hook = _HOOK_LINES.get(pure.name)
+    if hook is not None and any(hook[1].search(line) for line in f.added):
+        return [f"{hook[0]} in {pure.name}: {f.path}"]
+    return []
 
 
 def runner_marks(f: FileDiff) -> list[str]:
@@ -85,6 +127,7 @@ def runner_marks(f: FileDiff) -> list[str]:
     flags: list[str] = []
     if _JS_BUILD.search(PurePosixPath(f.path).name):
         flags.append(f"test runner configuration edited: {f.path}")
+    flags.extend(_hook_files(f))
     for mark in _MARKS:
         if suffix not in mark.suffixes or (mark.tests_only and not is_test_path(f.path)):
             continue
