@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.testing.framework import PreparedRun, ReportError, RunNames
-from app.testing.frameworks.sandwich import sandwich, split_parts
+from app.testing.frameworks.sandwich import sandwich, split_parts, without_outside_path
 from sandbox.builder import WORKSPACE
 from scaling.canary import CanaryIds
 from scaling.reports import ReportError as ParseError
@@ -81,11 +81,6 @@ def _mocha_canary(directory: str, file: str, part: str) -> str:
     )
 
 
-def _outside(test_id: str) -> str:
-    first, sep, rest = test_id.partition(" > ")
-    return rest if sep and first.startswith("/") else test_id
-
-
 class JavaScriptRunner:
     """One of Jest, Vitest or Mocha, run with its JSON reporter."""
 
@@ -133,7 +128,7 @@ class JavaScriptRunner:
         except (ValueError, ParseError) as exc:
             raise ReportError(str(exc)) from exc
         outcomes = combine(reports).outcomes
-        return {_outside(test): outcome for test, outcome in outcomes.items()}
+        return {without_outside_path(test): outcome for test, outcome in outcomes.items()}
 
     def tests_failed(self, exit_code: int) -> bool:
         return exit_code == 1

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.testing.framework import PreparedRun, ReportError, RunNames
-from app.testing.frameworks.sandwich import sandwich, split_parts
+from app.testing.frameworks.sandwich import sandwich, split_parts, without_outside_path
 from sandbox.builder import WORKSPACE
 from scaling.canary import CanaryIds
 from scaling.reports import ReportError as ParseError
@@ -45,11 +45,6 @@ def _reporters(command: str, reporter: str, part: str) -> str:
     )
     at = match.start() + _FLAG_AT.search(command[match.start() :]).end()  # type: ignore[union-attr]
     return command[:at] + flags + command[at:]
-
-
-def _outside(test_id: str) -> str:
-    first, sep, rest = test_id.partition(" > ")
-    return rest if sep and first.startswith("/") else test_id
 
 
 class NodeTest:
@@ -97,7 +92,7 @@ class NodeTest:
         except (ValueError, ParseError) as exc:
             raise ReportError(str(exc)) from exc
         outcomes = combine(reports).outcomes
-        return {_outside(test): outcome for test, outcome in outcomes.items()}
+        return {without_outside_path(test): outcome for test, outcome in outcomes.items()}
 
     def tests_failed(self, exit_code: int) -> bool:
         return exit_code == 1

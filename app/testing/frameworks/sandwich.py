@@ -38,3 +38,10 @@ def split_parts(report: str, count: int) -> list[str]:
     if len(parts) != count:
         raise ValueError(f"the report has {len(parts)} parts, not {count}")
     return parts
+
+
+def without_outside_path(test_id: str) -> str:
+    """A test id whose first part is an absolute path (a file outside the repository: the
+    canaries') named by the rest, so the canaries' ids are their test names."""
+    first, sep, rest = test_id.partition(" > ")
+    return rest if sep and first.startswith("/") else test_id
