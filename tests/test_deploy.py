@@ -19,6 +19,10 @@ def test_manifest_subscribes_to_every_event_autofix_acts_on() -> None:
         "issue_comment",
         "pull_request_review",
         "pull_request_review_comment",
+        # CI results on autofix's pull requests: they wake the watcher of the head commit.
+        "check_run",
+        "check_suite",
+        "status",
     }
     permissions = manifest["default_permissions"]
     for scope in ("contents", "issues", "pull_requests", "checks"):

@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 from app.telemetry.labels import bounded
 from app.trigger import HANDLE_JOB
 from app.web.body import BadLength, BodyTooLarge, BodyTooSlow, read_body
+from app.web.ci_events import CI_EVENTS, ci_nudge_key, nudge
 from app.web.enqueue import DeliveryQueue
 from app.web.metric_labels import WEBHOOK_OUTCOMES, WebhookOutcome, event_label
 from app.web.metrics import WebMetrics
@@ -64,6 +65,8 @@ def build_router(
             return 400, "missing_headers"
         if event == "ping":
             return 200, "pong"
+        if event in CI_EVENTS:
+            return await _nudge(body)
         try:
             # Parsed straight from bytes: pydantic's JSON parser is about 4x json.loads here.
             envelope = Envelope.model_validate_json(body)
@@ -90,5 +93,16 @@ def build_router(
         if accepted == "duplicate":
             return 200, "duplicate"
         return 202, accepted
+
+    async def _nudge(body: bytes) -> tuple[int, WebhookOutcome]:
+        key = ci_nudge_key(body)
+        if key is None:
+            return 202, "ignored"
+        try:
+            await nudge(queue, key)
+        except (RedisError, OSError):
+            log.exception("CI event not passed on: redis unavailable")
+            return 503, "queue_unavailable"
+        return 202, "nudged"
 
     return router

@@ -23,6 +23,7 @@ WebhookOutcome = Literal[
     "too_large",
     "too_slow",
     "queue_unavailable",
+    "nudged",
 ]
 """Every way a webhook delivery can end; the `outcome` label of the deliveries counter."""
 WEBHOOK_OUTCOMES = frozenset(get_args(WebhookOutcome))
@@ -43,6 +44,7 @@ KNOWN_EVENTS = frozenset(
         "meta",
         "check_run",
         "check_suite",
+        "status",
         "push",
     }
 )

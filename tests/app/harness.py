@@ -67,6 +67,8 @@ class AppUnderTest:
     public_url: str | None = None
     """The dashboard's address (`AUTOFIX_PUBLIC_URL`), for links in comments and PRs."""
 
+    ci_poll_s: float = 0.02
+    """Real seconds between reads of the checks when no CI webhook arrives."""
     ci_time_scale: float = 600.0
     """CI waits run this much faster than real time: `ci.appear_s` (120 s) passes in 0.2 s."""
 
@@ -108,7 +110,7 @@ class AppUnderTest:
             public_url=self.public_url,
             metrics=self.metrics,
             github_app_id=self.github.app_id,
-            ci_poll_s=0.02,
+            ci_poll_s=self.ci_poll_s,
             ci_clock=self.ci_clock,
         )
 

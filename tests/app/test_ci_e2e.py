@@ -3,6 +3,10 @@ comment and in autofix's check run; a head without CI; autofix's own check never
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
+from app.ci.nudge import nudge_key
 from tests.app.harness import AppUnderTest
 
 ADDS = "python3 -c 'import calc; assert calc.add(2, 3) == 5, \"add is wrong\"'"
@@ -77,3 +81,47 @@ async def test_ci_mode_off_reads_no_checks(app: AppUnderTest) -> None:
     assert "## CI" not in app.pulls()[0]["body"]
     reads = [r for r in app.github.api_requests("GET") if "/check-runs" in r.path]
     assert reads == []
+
+
+async def test_ci_webhooks_wake_the_watcher_whoever_sent_them(app: AppUnderTest) -> None:
+    # Without a nudge the watcher would look again only after ten real minutes.
+    app.ci_poll_s = 600.0
+    app.ci_time_scale = 1.0
+    loop = asyncio.get_running_loop()
+    outcomes: list[str] = []
+
+    def deliver(event: str, payload: dict[str, Any]) -> None:
+        assert payload["sender"]["login"] == "autofix[bot]"  # GitHub names the pusher
+        sent = asyncio.run_coroutine_threadsafe(app.deliver(event, payload), loop)
+        sent.add_done_callback(lambda done: outcomes.append(done.result().json()["outcome"]))
+
+    app.github.ci.webhook = deliver
+    # Still running when the watcher first looks: only the completion event can wake it.
+    app.github.ci.run_on_push("tests", f"sleep 2 && {ADDS}", branch_prefix="autofix/")
+
+    number = await asyncio.wait_for(_run(app), timeout=120)
+
+    assert "all 1 check(s)" in _status(app, number)
+    assert outcomes and set(outcomes) == {"nudged"}
+
+
+async def test_ci_events_only_nudge_and_bad_ones_are_ignored(app: AppUnderTest) -> None:
+    repo = {"full_name": "octo/calc"}
+    sha = "ab" * 20
+    bot = {"login": "autofix[bot]", "type": "Bot"}
+    suite = {"action": "completed", "check_suite": {"head_sha": sha}, "repository": repo}
+    nudged = await app.deliver("check_suite", suite | {"sender": bot})
+    flood = await app.deliver("status", {"sha": sha, "repository": repo, "state": "success"})
+    forged = await app.deliver(
+        "check_run", {"check_run": {"head_sha": "../../x"}, "repository": repo, "sender": bot}
+    )
+
+    assert [r.json()["outcome"] for r in (nudged, flood, forged)] == [
+        "nudged",
+        "nudged",
+        "ignored",
+    ]
+    redis = app.web.state.queue
+    assert await redis.lrange(nudge_key("octo/calc", sha), 0, -1) == [b"1"]
+    await app.work_off()
+    assert await app.store.latest_run("octo/calc", 1) is None  # a CI event starts nothing
