@@ -95,14 +95,20 @@ def judge_canaries(
 def judge_tally(outcomes: Mapping[str, Outcome], output: str, tally: str) -> str | None:
     """Why the report disagrees with the runner's own count of failed tests, if it does.
 
-    The runner prints `TALLY N` once, after writing its report; a report with fewer failing
-    tests than N was edited afterwards (at exit, by a process left running, by a wrapper
-    script), and a count missing or printed twice means something else wrote to the output.
+    The runner prints `TALLY N` once, after writing its report, followed by `changed NAMES`
+    when code that decides or records outcomes was replaced while the tests ran. A report with
+    fewer failing tests than N was edited afterwards (at exit, by a process left running, by a
+    wrapper script); a count missing or printed twice means something else wrote the output.
     """
-    counts = re.findall(rf"^{re.escape(tally)} (\d+)$", output, flags=re.MULTILINE)
-    if len(counts) != 1:
-        return f"the runner's count of failed tests appeared {len(counts)} times, not once"
+    lines = re.findall(
+        rf"^{re.escape(tally)} (\d+)(?: changed (\S+))?$", output, flags=re.MULTILINE
+    )
+    if len(lines) != 1:
+        return f"the runner's count of failed tests appeared {len(lines)} times, not once"
+    count, changed = lines[0]
+    if changed:
+        return f"code under test replaced the test runner's {changed.replace(',', ', ')}"
     failing = sum(1 for o in outcomes.values() if o in _FAILING)
-    if failing < int(counts[0]):
-        return f"the report lists {failing} failing tests but the runner counted {counts[0]}"
+    if failing < int(count):
+        return f"the report lists {failing} failing tests but the runner counted {count}"
     return None

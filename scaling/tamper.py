@@ -51,7 +51,7 @@ _IMPORT_HOOKS = {"sitecustomize.py", "usercustomize.py"}
 # forging a run while leaving its check tests alone.
 _INTROSPECTION = re.compile(
     r"/proc/[^\s\"']*(?:cmdline|environ)\b|junitxml|--junit|\b_pytest\b|\bTestReport\b"
-    r"|\bPYTEST_(?:ADDOPTS|CURRENT_TEST|PLUGINS)\b|\bpluginmanager\b"
+    r"|\bPYTEST_(?:ADDOPTS|CURRENT_TEST|PLUGINS)\b|\bpluginmanager\b|\bruntest\b"
 )
 
 

@@ -34,3 +34,10 @@ def test_a_missing_or_repeated_count_is_forged() -> None:
     assert judge_tally(HONEST, f"{TALLY} 0\n{TALLY} 3\n", TALLY) is not None
     # Only a whole line counts: the word inside other text is not the runner's count.
     assert judge_tally(HONEST, f"x{TALLY} 3\n{TALLY} 3 extra\n", TALLY) is not None
+
+
+def test_a_runner_whose_outcome_code_was_replaced_is_forged() -> None:
+    reason = judge_tally(HONEST, f"{TALLY} 3 changed Function.runtest,CallInfo.from_call\n", TALLY)
+    assert reason == (
+        "code under test replaced the test runner's Function.runtest, CallInfo.from_call"
+    )

@@ -32,6 +32,7 @@ def flags_for(tmp_path: Path, edits: dict[str, str | None]) -> list[str]:
         ("calc/forge.py", "from _pytest.reports import TestReport\n"),
         ("calc/forge.py", "import _pytest.junitxml as j\n"),
         ("calc/forge.py", "name = os.environ['PYTEST_CURRENT_TEST']\n"),
+        ("calc/forge.py", "sys.modules['pytest'].Function.runtest = quiet\n"),
         # A test module the candidate adds, which the gate runs.
         ("tests/test_extra.py", "def test_x(pytestconfig):\n    pytestconfig.pluginmanager\n"),
     ],

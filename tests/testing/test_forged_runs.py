@@ -300,3 +300,43 @@ async def test_a_result_equal_to_anything_is_flagged(runner: DockerTestRunner) -
     gate = await gate_of(runner, {STATS: EQUAL_TO_ANYTHING})
     assert not gate.passed
     assert gate.tamper == (f"comparison that always succeeds added (__eq__/__ne__): {STATS}",)
+
+
+# Package code that wraps pytest's public test item so failures in the repository's own test
+# files are swallowed; the check tests, in a file it does not know, still fail and pass as
+# they should, and pytest reports (and counts) what it saw.
+SWALLOW_KNOWN_FAILURES = """
+import sys as _sys
+
+if "pytest" in _sys.modules:
+    _Item = _sys.modules["pytest"].Function
+    _run = _Item.runtest
+
+    def _quiet(self):
+        try:
+            _run(self)
+        except AssertionError:
+            if not str(self.path).endswith("tests/test_stats.py"):
+                raise
+
+    _Item.runtest = _quiet
+"""
+
+
+async def test_wrapping_pytests_test_items_is_flagged(runner: DockerTestRunner) -> None:
+    gate = await gate_of(runner, {STATS: BROKEN + SWALLOW_KNOWN_FAILURES})
+    assert not gate.passed and gate.tamper
+    assert any("Function.runtest" in flag for flag in gate.tamper), gate.tamper
+
+
+async def test_putting_pytests_code_back_after_the_tests_does_not_hide_it(
+    runner: DockerTestRunner,
+) -> None:
+    # The wrapper removes itself once the repository's failing test has been swallowed.
+    restores = SWALLOW_KNOWN_FAILURES.replace(
+        "            if not str(self.path).endswith",
+        "            _Item.runtest = _run\n            if not str(self.path).endswith",
+    )
+    gate = await gate_of(runner, {STATS: BROKEN + restores})
+    assert not gate.passed and gate.tamper
+    assert any("Function.runtest" in flag for flag in gate.tamper), gate.tamper
