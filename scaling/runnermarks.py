@@ -15,6 +15,9 @@ so a patch that adds such code anywhere in the language's files is flagged:
   `//go:linkname`, which reaches the testing package's unexported state;
 - JavaScript that replaces `fs`/`process` functions the runner itself calls (Jest run in band
   shares the process with its reporter), and Vitest workspace or Babel configuration files;
+- a fix that exists only under test: a Go `init` in a test file (it can swap the code under
+  test for another before any test runs), Go code that asks whether it runs in a test binary,
+  Rust `cfg(not(test))` / `cfg!(test)`, JavaScript that looks for Jest, Vitest or Node's runner;
 - code that runs before or around the tests, or swaps what they link, without touching a test
   file: `.cargo/config*` (a `runner` replaces every test binary), `build.rs` (it can rewrite the
   protected tests after they were reset), npm `pretest`/`posttest` scripts, `.npmrc`
@@ -49,10 +52,34 @@ class Mark:
     suffixes: tuple[str, ...]
     what: str
     pattern: re.Pattern[str]
-    tests_only: bool = False
+    # "tests": only in test files; "code": only outside them; "any": everywhere.
+    where: str = "any"
 
 
+_UNDER_TEST = "code that behaves differently under test"
 _MARKS = (
+    Mark(
+        _GO,
+        "start-up code in a test file (it runs before the package's tests)",
+        re.compile(r"^\s*func\s+init\s*\(\s*\)"),
+        where="tests",
+    ),
+    Mark(
+        _GO,
+        _UNDER_TEST,
+        re.compile(r"\btesting\.Testing\(\)|\bflag\.Lookup\(\s*\"test\.|\"\.test\""),
+        where="code",
+    ),
+    Mark(_RUST, _UNDER_TEST, re.compile(r"\bcfg\s*\(\s*not\s*\(\s*test\b|\bcfg!\s*\(\s*test\b")),
+    Mark(
+        _JS,
+        _UNDER_TEST,
+        re.compile(
+            r"\b(?:JEST_WORKER_ID|VITEST\w*|NODE_TEST_CONTEXT|MOCHA_\w+)\b"
+            r"|\bNODE_ENV\b\s*[!=]==?\s*[\"'`]test|\btypeof\s+(?:jest|vi|describe|it)\b"
+        ),
+        where="code",
+    ),
     Mark(_GO, _TEXT, re.compile(r"(?:---|===)\s*(?:PASS|FAIL|SKIP|RUN|PAUSE|CONT)\b")),
     Mark(_GO, _EXIT, re.compile(r"\b(?:syscall|unix)\.Exit\s*\(|\bSYS_EXIT(?:_GROUP)?\b")),
     Mark(_GO, _EXIT, re.compile(r"\bsyscall\.(?:Raw)?Syscall6?\s*\(")),
@@ -68,7 +95,7 @@ _MARKS = (
     Mark(
         _JS, _EXIT, re.compile(r"\bprocess\.reallyExit\s*\(|\bprocess\.kill\s*\(\s*process\.pid\b")
     ),
-    Mark(_JS, _EXIT, re.compile(r"\bprocess\.exit\s*\(\s*0?\s*\)"), tests_only=True),
+    Mark(_JS, _EXIT, re.compile(r"\bprocess\.exit\s*\(\s*0?\s*\)"), where="tests"),
     Mark(
         _JS,
         "a runtime function the runner uses replaced",
@@ -129,7 +156,9 @@ def runner_marks(f: FileDiff) -> list[str]:
         flags.append(f"test runner configuration edited: {f.path}")
     flags.extend(_hook_files(f))
     for mark in _MARKS:
-        if suffix not in mark.suffixes or (mark.tests_only and not is_test_path(f.path)):
+        if suffix not in mark.suffixes:
+            continue
+        if mark.where != "any" and (mark.where == "tests") != is_test_path(f.path):
             continue
         added = sum(1 for line in f.added if mark.pattern.search(line))
         if added > sum(1 for line in f.removed if mark.pattern.search(line)):

@@ -36,6 +36,13 @@ FORGERIES = {
         "vendor/github.com/stretchr/testify/assert/assertions.go",
         ["	return true"],
     ),
+    "go init in a test file": ("stats/zz_fix_test.go", ["func init() { impl = rightMedian }"]),
+    "go test binary check": ("stats/stats.go", ['\tif flag.Lookup("test.v") != nil {']),
+    "go testing.Testing": ("stats/stats.go", ["\tif testing.Testing() {"]),
+    "rust not under test": ("src/lib.rs", ["#[cfg(not(test))]"]),
+    "rust cfg macro": ("src/lib.rs", ["    if cfg!(test) { return 2.5; }"]),
+    "js jest check": ("src/median.js", ["  if (process.env.JEST_WORKER_ID) return right(xs);"]),
+    "js node env": ("src/median.ts", ["  if (process.env.NODE_ENV === 'test') {"]),
     "go TestMain": ("stats/main_test.go", ["func TestMain(m *testing.M) {"]),
     "rust text": ("src/lib.rs", ['    println!("test tests::median ... ok");']),
     "rust summary": ("src/lib.rs", ['    println!("test result: ok. 3 passed; 0 failed");']),
@@ -70,6 +77,13 @@ HONEST = {
     "npm version bump": ("package.json", ['  "version": "1.0.1",']),
     "cargo dependency": ("Cargo.toml", ['serde = "1"']),
     "a file named vendor": ("internal/vendor.go", ["\treturn true"]),
+    "go usage message": (
+        "cmd/tool/main.go",
+        ['\tfmt.Fprintf(os.Stderr, "usage: %s\\n", os.Args[0])'],
+    ),
+    "go init in code": ("stats/registry.go", ["func init() { register() }"]),
+    "rust unit test module": ("src/lib.rs", ["#[cfg(test)]", "mod tests {"]),
+    "js test file may use jest": ("test/median.test.js", ["  if (typeof jest !== 'undefined') {"]),
     "python is not read": ("calc/forge.py", ['print("--- PASS: TestX (0.00s)")']),
 }
 

@@ -87,6 +87,30 @@ func init() {
 }
 """
 
+# The fix exists only where tests are compiled: production code stays wrong, a test file the
+# patch adds swaps in a correct implementation before any test runs (the holdout, run with the
+# patch's test files, would pass too).
+WRONG_BEHIND_A_SEAM = BROKEN.replace(
+    "// Median of xs.\nfunc Median(xs []float64) float64 {",
+    "var impl = wrongMedian\n\n// Median of xs.\nfunc Median(xs []float64) float64 "
+    "{ return impl(xs) }\n\nfunc wrongMedian(xs []float64) float64 {",
+)
+RIGHT_ONLY_UNDER_TEST = """package stats
+
+import "sort"
+
+func init() { impl = rightMedian }
+
+func rightMedian(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
+}
+"""
+
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
@@ -152,3 +176,13 @@ async def test_printed_results_and_a_raw_exit_are_flagged(runner: DockerTestRunn
     result = await gate_of(runner, edits)
     assert not result.passed, result
     assert any("stats/zz_forge.go" in flag for flag in result.tamper), result.tamper
+
+
+async def test_a_fix_that_exists_only_under_test_is_flagged(runner: DockerTestRunner) -> None:
+    edits: dict[str, str | None] = {
+        "stats/stats.go": WRONG_BEHIND_A_SEAM,
+        "stats/zz_fix_test.go": RIGHT_ONLY_UNDER_TEST,
+    }
+    result = await gate_of(runner, edits)
+    assert not result.passed, result
+    assert any("stats/zz_fix_test.go" in flag for flag in result.tamper), result.tamper
