@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from pathlib import PurePosixPath
 
 from scaling.comparisons import rigged_comparisons
@@ -91,8 +92,14 @@ def _shadowed_module(f: FileDiff) -> str | None:
     return None
 
 
+def _as_read(lines: list[str]) -> list[str]:
+    return [unicodedata.normalize("NFKC", line) for line in lines]
+
+
 def _file_flags(f: FileDiff) -> list[str]:
     name = PurePosixPath(f.path).name
+    # As Python reads identifiers: `ｒｕｎｔｅｓｔ` and `__ｅｑ__` are `runtest` and `__eq__`.
+    added, removed = _as_read(f.added), _as_read(f.removed)
     flags: list[str] = []
     if f.status == "deleted" and is_test_path(f.path):
         flags.append(f"test file deleted: {f.path}")
@@ -109,22 +116,22 @@ def _file_flags(f: FileDiff) -> list[str]:
         name in ("setup.cfg", "pyproject.toml") and _edits_runner_config(f)
     ):
         flags.append(f"test runner configuration edited: {f.path}")
-    if _count(_PLUGIN, f.added) > _count(_PLUGIN, f.removed):
+    if _count(_PLUGIN, added) > _count(_PLUGIN, removed):
         flags.append(f"pytest plugin registered: {f.path}")
-    if name != "conftest.py" and _count(_HOOK, f.added) > _count(_HOOK, f.removed):
+    if name != "conftest.py" and _count(_HOOK, added) > _count(_HOOK, removed):
         flags.append(f"pytest hook defined outside conftest.py: {f.path}")
-    if _count(_INTROSPECTION, f.added) > _count(_INTROSPECTION, f.removed):
+    if _count(_INTROSPECTION, added) > _count(_INTROSPECTION, removed):
         flags.append(f"code added that reads the test runner's command line or report: {f.path}")
-    if rigged_comparisons(f.added) > rigged_comparisons(f.removed):
+    if rigged_comparisons(added) > rigged_comparisons(removed):
         flags.append(f"comparison that always succeeds added (__eq__/__ne__): {f.path}")
-    if _count(_SKIPS, f.added) > _count(_SKIPS, f.removed):
+    if _count(_SKIPS, added) > _count(_SKIPS, removed):
         flags.append(f"skip added: {f.path}")
-    if _count(_XFAILS, f.added) > _count(_XFAILS, f.removed):
+    if _count(_XFAILS, added) > _count(_XFAILS, removed):
         flags.append(f"xfail added: {f.path}")
     if is_test_path(f.path) and f.status != "deleted":
-        if _count(_ASSERT, f.added) < _count(_ASSERT, f.removed):
+        if _count(_ASSERT, added) < _count(_ASSERT, removed):
             flags.append(f"assertions removed: {f.path}")
-        if _count(_TRIVIAL_ASSERT, f.added) > _count(_TRIVIAL_ASSERT, f.removed):
+        if _count(_TRIVIAL_ASSERT, added) > _count(_TRIVIAL_ASSERT, removed):
             flags.append(f"trivially true assertion added: {f.path}")
     flags.extend(ecosystem_flags(f))
     flags.extend(runner_marks(f))

@@ -47,3 +47,25 @@ def test_ordinary_code_and_java_tests_are_not(tmp_path: Path) -> None:
         "src/test/java/FooTest.java": "import org.junit.jupiter.api.Test;\nclass FooTest {}\n",
     }
     assert not [f for f in flags_for(tmp_path, ordinary) if f.startswith(FLAG)]
+
+
+# Python reads identifiers in NFKC form: `ｒｕｎｔｅｓｔ` is `runtest`, `__ｅｑ__` is `__eq__`.
+@pytest.mark.parametrize(
+    ("code", "flag"),
+    [
+        ("import _\uff50\uff59\uff54\uff45\uff53\uff54.reports as r\n", FLAG),
+        ("Item.\uff52\uff55\uff4e\uff54\uff45\uff53\uff54 = quiet\n", FLAG),
+        (
+            "class A(float):\n    def __\uff45\uff51__(self, other):\n        return True\n",
+            "comparison that always succeeds added (__eq__/__ne__)",
+        ),
+        (
+            "def \uff50ytest_runtest_makereport(item, call):\n    pass\n",
+            "pytest hook defined outside conftest.py",
+        ),
+    ],
+)
+def test_identifiers_in_compatibility_forms_are_read_as_python_reads_them(
+    tmp_path: Path, code: str, flag: str
+) -> None:
+    assert f"{flag}: calc/forge.py" in flags_for(tmp_path, {"calc/forge.py": code})
