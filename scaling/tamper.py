@@ -14,6 +14,7 @@ from scaling.runnermarks import runner_marks
 from scaling.testmarks import ecosystem_flags, removed_tests
 from scaling.testpaths import is_test_path
 from scaling.testrun import TestRun
+from scaling.testscripts import script_flags
 
 _SKIPS = re.compile(
     r"pytest\.mark\.skip(?:if)?\b|pytest\.skip\(|unittest\.skip|@skip(?:If|Unless)?\b"
@@ -134,6 +135,7 @@ def _file_flags(f: FileDiff) -> list[str]:
         if _count(_TRIVIAL_ASSERT, added) > _count(_TRIVIAL_ASSERT, removed):
             flags.append(f"trivially true assertion added: {f.path}")
     flags.extend(ecosystem_flags(f))
+    flags.extend(script_flags(f))
     flags.extend(runner_marks(f))
     return flags
 
