@@ -17,7 +17,9 @@ so a patch that adds such code anywhere in the language's files is flagged:
   shares the process with its reporter), and Vitest workspace or Babel configuration files;
 - a fix that exists only under test: a Go `init` in a test file (it can swap the code under
   test for another before any test runs), Go code that asks whether it runs in a test binary,
-  Rust `cfg(not(test))` / `cfg!(test)`, JavaScript that looks for Jest, Vitest or Node's runner;
+  Rust `cfg(not(test))` / `cfg!(test)`, JavaScript that looks for Jest, Vitest or Node's runner,
+  and JavaScript test files that assign to a required module or set Mocha root hooks (Mocha
+  runs every file in one process, so one added file changes the code every other file tests);
 - code that runs before or around the tests, or swaps what they link, without touching a test
   file: `.cargo/config*` (a `runner` replaces every test binary), `build.rs` (it can rewrite the
   protected tests after they were reset), npm `pretest`/`posttest` scripts, `.npmrc`
@@ -69,6 +71,16 @@ _MARKS = (
         _UNDER_TEST,
         re.compile(r"\btesting\.Testing\(\)|\bflag\.Lookup\(\s*\"test\.|\"\.test\""),
         where="code",
+    ),
+    Mark(
+        _JS,
+        "a test file that rewrites a module or hooks every test (Mocha shares one process)",
+        re.compile(
+            r"\brequire\s*\([^)]*\)(?:\.\w+|\[[^\]]+\])+\s*=(?!=)"
+            r"|\bObject\.(?:defineProperty|assign)\s*\(\s*require\s*\("
+            r"|\bmocha(?:Hooks|GlobalSetup|GlobalTeardown)\b"
+        ),
+        where="tests",
     ),
     Mark(_RUST, _UNDER_TEST, re.compile(r"\bcfg\s*\(\s*not\s*\(\s*test\b|\bcfg!\s*\(\s*test\b")),
     Mark(

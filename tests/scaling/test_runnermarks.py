@@ -43,6 +43,9 @@ FORGERIES = {
     "rust cfg macro": ("src/lib.rs", ["    if cfg!(test) { return 2.5; }"]),
     "js jest check": ("src/median.js", ["  if (process.env.JEST_WORKER_ID) return right(xs);"]),
     "js node env": ("src/median.ts", ["  if (process.env.NODE_ENV === 'test') {"]),
+    "mocha module rewrite": ("test/00-setup.spec.js", ["require('../src/median').median = right;"]),
+    "mocha module assign": ("test/00-setup.spec.js", ["Object.assign(require('../src/m'), {"]),
+    "mocha root hooks": ("test/hooks.spec.js", ["exports.mochaHooks = { beforeAll() {} };"]),
     "go TestMain": ("stats/main_test.go", ["func TestMain(m *testing.M) {"]),
     "rust text": ("src/lib.rs", ['    println!("test tests::median ... ok");']),
     "rust summary": ("src/lib.rs", ['    println!("test result: ok. 3 passed; 0 failed");']),
@@ -84,6 +87,8 @@ HONEST = {
     "go init in code": ("stats/registry.go", ["func init() { register() }"]),
     "rust unit test module": ("src/lib.rs", ["#[cfg(test)]", "mod tests {"]),
     "js test file may use jest": ("test/median.test.js", ["  if (typeof jest !== 'undefined') {"]),
+    "js test requiring a module": ("test/a.spec.js", ["const m = require('../src/median');"]),
+    "js comparison in a test": ("test/a.spec.js", ["assert(require('../src/m').x == 1);"]),
     "python is not read": ("calc/forge.py", ['print("--- PASS: TestX (0.00s)")']),
 }
 

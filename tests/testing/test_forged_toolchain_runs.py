@@ -1,11 +1,18 @@
-"""Forgeries through the Rust toolchain on this machine, judged as the harness judges them."""
+"""Forgeries through the Rust and Node toolchains on this machine, judged as the harness does."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from scaling.baseline import classify_baseline
+from scaling.diff import parse_diff
+from scaling.tamper import tamper_flags
+from tests.fakes.scaling import make_patch, make_run
+from tests.testing.test_javascript_frameworks import node_modules, project
 from tests.testing.test_toolchain_frameworks import RUST
 from tests.testing.toolchain_runs import require, run_prepared, write_project
+
+__all__ = ["node_modules"]  # the session's npm install, a fixture
 
 
 def test_rust_exit_zero_inside_a_test_is_forgery(tmp_path: Path) -> None:
@@ -21,3 +28,40 @@ def test_rust_exit_zero_inside_a_test_is_forgery(tmp_path: Path) -> None:
     assert judged.outcomes["tests/even.rs"] == "error"
     assert "tests/even.rs::even" not in judged.outcomes
     assert judged.forged is not None and judged.exit_code != 0
+
+
+MOCHA_PROJECT = {
+    "package.json": '{"name": "calc", "version": "1.0.0"}\n',
+    "src/median.js": "exports.median = (xs) => xs[Math.floor(xs.length / 2)];\n",
+    "test/median.spec.js": "const assert = require('assert');\n"
+    "const { median } = require('../src/median');\n"
+    "it('odd', () => assert.strictEqual(median([1, 2, 3]), 2));\n"
+    "it('even', () => assert.strictEqual(median([1, 2, 3, 4]), 2.5));\n",
+}
+# Loaded first (Mocha sorts the files and runs them all in one process): every other file that
+# requires the module gets the right median, while the shipped one stays wrong.
+FIX_UNDER_TEST = (
+    "require('../src/median').median = (xs) => {\n"
+    "  const s = [...xs].sort((a, b) => a - b);\n"
+    "  const n = s.length;\n"
+    "  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;\n"
+    "};\n"
+)
+
+
+def test_a_mocha_file_that_rewrites_the_module_under_test_is_flagged(
+    tmp_path: Path, node_modules: Path
+) -> None:
+    root = project(tmp_path, node_modules, MOCHA_PROJECT)
+    honest, _ = run_prepared(root, "npx --no-install mocha")
+    assert honest.outcomes == {"odd": "passed", "even": "failed"}
+    (root / "test" / "00-setup.spec.js").write_text(FIX_UNDER_TEST)
+    judged, done = run_prepared(root, "npx --no-install mocha")
+    # The trick works on the real runner: an authentic run in which every test passed.
+    assert judged.forged is None and judged.exit_code == 0, done.stdout[-2000:]
+    assert judged.outcomes == {"odd": "passed", "even": "passed"}
+    lines = FIX_UNDER_TEST.splitlines()
+    (diff,) = parse_diff(make_patch("test/00-setup.spec.js", lines, new=True))
+    baseline = classify_baseline([make_run({"odd": "passed", "even": "failed"})])
+    flags = tamper_flags([diff], baseline, make_run(judged.outcomes))
+    assert any("test/00-setup.spec.js" in flag for flag in flags), flags
