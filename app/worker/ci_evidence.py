@@ -30,8 +30,12 @@ async def watch_ci(
     link: PullRequestLink,
     tracker: RunTracker,
     writer: StatusWriter,
+    tries: tuple[str, ...] = (),
 ) -> CiVerdict | None:
-    """The CI verdict on the PR's head (None when `ci.mode` is off), shown as it changes."""
+    """The CI verdict on the PR's head (None when `ci.mode` is off), shown as it changes.
+
+    `tries` lists earlier heads of the same pull request and what CI said about them.
+    """
     ci = config.ci
     if ci.mode == "off":
         return None
@@ -40,12 +44,12 @@ async def watch_ci(
     )
 
     async def show(verdict: CiVerdict) -> None:
-        tracker.ci = render_ci(verdict, ci)
+        tracker.ci = render_ci(verdict, ci, tries)
         tracker.touch()
         await writer.flush()
 
     verdict = await watcher.watch(run.repo, link.head_sha, show)
-    await _evidence(deps, repo, run, result, link, render_ci(verdict, ci))
+    await _evidence(deps, repo, run, result, link, render_ci(verdict, ci, tries))
     return verdict
 
 

@@ -17,7 +17,7 @@ from app.store.errors import InvalidTransition
 from app.store.records import Run, RunStatus
 from app.telemetry.context import bind
 from app.trigger import LabelledIssue
-from app.worker.ci_evidence import watch_ci
+from app.worker.ci_gate import gate_on_ci
 from app.worker.deps import WorkerDeps, deps_of
 from app.worker.issue import IssueEdited, outsider_editor, writers_issue
 from app.worker.ports import RepoApi
@@ -137,7 +137,9 @@ async def _execute(
         tracker.touch()
         await writer.flush()
         try:
-            link = await publish_result(deps, repo, run, result, result.patch, config.pr.draft)
+            # In gate mode the pull request stays a draft while CI runs.
+            draft = config.pr.draft or config.ci.mode == "gate"
+            link = await publish_result(deps, repo, run, result, result.patch, draft)
         except BranchMoved as exc:
             tracker.phase, tracker.outcome = "done", f"No pull request was updated. {exc}"
             tracker.touch()
@@ -154,7 +156,8 @@ async def _execute(
         tracker.touch()
         await writer.flush()
         try:
-            await watch_ci(deps, repo, run, config, result, link, tracker, writer)
+            _, said = await gate_on_ci(deps, repo, run, config, result, link, tracker, writer)
+            tracker.outcome = said or tracker.outcome
         except Exception:  # the pull request stands whatever happened while watching its CI
             log.exception("run %s: watching CI failed", run.id)
         tracker.phase = "done"
