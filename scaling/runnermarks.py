@@ -15,8 +15,10 @@ so a patch that adds such code anywhere in the language's files is flagged:
   `//go:linkname`, which reaches the testing package's unexported state;
 - JavaScript that replaces `fs`/`process` functions the runner itself calls (Jest run in band
   shares the process with its reporter), and Vitest workspace or Babel configuration files;
-- a fix that exists only under test: a Go `init` in a test file (it can swap the code under
-  test for another before any test runs), Go code that asks whether it runs in a test binary,
+- a fix that exists only under test: a Go `init` (or a package-level function literal) in a
+  test file, Rust `#[ctor]` or `.init_array` start-up code, a root `__mocks__/` module (each
+  can swap the code under test for another before any test runs), Go code that asks whether
+  it runs in a test binary,
   Rust `cfg(not(test))` / `cfg!(test)`, JavaScript that looks for Jest, Vitest or Node's runner,
   and JavaScript test files that assign to a required module or set Mocha root hooks (Mocha
   runs every file in one process, so one added file changes the code every other file tests);
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from scaling.diff import FileDiff
+from scaling.runhooks import hook_files
 from scaling.testpaths import is_test_path
 
 _GO = (".go",)
@@ -63,8 +66,14 @@ _MARKS = (
     Mark(
         _GO,
         "start-up code in a test file (it runs before the package's tests)",
-        re.compile(r"^\s*func\s+init\s*\(\s*\)"),
+        # `init`, or a function literal run while package variables are initialised.
+        re.compile(r"^\s*func\s+init\s*\(\s*\)|^\s*var\s+\w+\s*=\s*func\s*\("),
         where="tests",
+    ),
+    Mark(
+        _RUST,
+        "start-up code (it runs before any test)",
+        re.compile(r"#\[\s*(?:ctor::)?(?:ctor|dtor)\b|link_section\s*=\s*\"\.init_array"),
     ),
     Mark(
         _GO,
@@ -117,56 +126,13 @@ _MARKS = (
         ),
     ),
 )
-# Files that change how JavaScript tests are found or compiled before they run.
-_JS_BUILD = re.compile(
-    r"^vitest\.workspace\.[cm]?[jt]s(?:on)?$|^babel\.config\.[cm]?js(?:on)?$|^\.babelrc"
-)
-# Package-manager settings that put code of the repository's choosing in every Node process.
-_NODE_SETTINGS = frozenset({".npmrc", ".yarnrc", ".yarnrc.yml"})
-# Lines of a manifest that run code around the tests or swap a dependency for another copy.
-_HOOK_LINES: dict[str, tuple[str, re.Pattern[str]]] = {
-    "package.json": (
-        "npm scripts around the tests or dependency overrides",
-        re.compile(r'"(?:pre|post)test\b[^"]*"\s*:|"(?:overrides|resolutions)"\s*:|"node-options"'),
-    ),
-    "Cargo.toml": (
-        "a build script or replaced dependencies",
-        re.compile(r"^\s*build\s*=|^\s*\[(?:patch|replace)\b"),
-    ),
-    "go.mod": ("a replaced module", re.compile(r"^\s*replace\b|=>")),
-}
-
-
-def _hook_files(f: FileDiff) -> list[str]:
-    """Files that run code before or around the tests, or replace what the tests link."""
-    pure = PurePosixPath(f.path)
-    if ".cargo" in pure.parts[:-1] and pure.name in ("config", "config.toml"):
-        return [
-            f"cargo configuration edited (it can run test binaries through a program): {f.path}"
-        ]
-    if pure.name == "build.rs":
-        return [f"build script added or changed (it runs before the tests compile): {f.path}"]
-    if pure.name == "go.work":
-        return [f"Go workspace file edited (it changes which modules the tests build): {f.path}"]
-    if "vendor" in pure.parts[:-1] or "node_modules" in pure.parts[:-1]:
-        return [f"vendored dependency edited (test libraries and runners live there): {f.path}"]
-    if pure.name in _NODE_SETTINGS:
-        return [
-            f"package manager settings edited (they can preload code into the runner): {f.path}"
-        ]
-    hook = _HOOK_LINES.get(pure.name)
-    if hook is not None and any(hook[1].search(line) for line in f.added):
-        return [f"{hook[0]} in {pure.name}: {f.path}"]
-    return []
 
 
 def runner_marks(f: FileDiff) -> list[str]:
     """What a patch adds to one file that could forge a Go, Rust or Node test result."""
     suffix = PurePosixPath(f.path).suffix
     flags: list[str] = []
-    if _JS_BUILD.search(PurePosixPath(f.path).name):
-        flags.append(f"test runner configuration edited: {f.path}")
-    flags.extend(_hook_files(f))
+    flags.extend(hook_files(f))
     for mark in _MARKS:
         if suffix not in mark.suffixes:
             continue

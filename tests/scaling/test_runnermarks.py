@@ -46,6 +46,13 @@ FORGERIES = {
     "mocha module rewrite": ("test/00-setup.spec.js", ["require('../src/median').median = right;"]),
     "mocha module assign": ("test/00-setup.spec.js", ["Object.assign(require('../src/m'), {"]),
     "mocha root hooks": ("test/hooks.spec.js", ["exports.mochaHooks = { beforeAll() {} };"]),
+    "go init by a variable": (
+        "stats/zz_test.go",
+        ["var _ = func() int { impl = right; return 0 }()"],
+    ),
+    "rust ctor": ("src/lib.rs", ["#[ctor::ctor]"]),
+    "rust init_array": ("src/lib.rs", ['#[link_section = ".init_array"]']),
+    "jest root mock": ("__mocks__/fast-median.js", ["module.exports = right;"]),
     "go TestMain": ("stats/main_test.go", ["func TestMain(m *testing.M) {"]),
     "rust text": ("src/lib.rs", ['    println!("test tests::median ... ok");']),
     "rust summary": ("src/lib.rs", ['    println!("test result: ok. 3 passed; 0 failed");']),
@@ -89,6 +96,8 @@ HONEST = {
     "js test file may use jest": ("test/median.test.js", ["  if (typeof jest !== 'undefined') {"]),
     "js test requiring a module": ("test/a.spec.js", ["const m = require('../src/median');"]),
     "js comparison in a test": ("test/a.spec.js", ["assert(require('../src/m').x == 1);"]),
+    "go interface check in a test": ("stats/zz_test.go", ["var _ Medianer = (*impl)(nil)"]),
+    "jest mock beside a module": ("src/__mocks__/median.js", ["module.exports = right;"]),
     "python is not read": ("calc/forge.py", ['print("--- PASS: TestX (0.00s)")']),
 }
 
