@@ -92,14 +92,23 @@ def judge_canaries(
     return verdict(None, 0 if tests_failed and not apart else exit_code)
 
 
-def judge_tally(outcomes: Mapping[str, Outcome], output: str, tally: str) -> str | None:
+def judge_tally(
+    outcomes: Mapping[str, Outcome], output: str, tally: str, cut_bytes: int = 0
+) -> str | None:
     """Why the report disagrees with the runner's own count of failed tests, if it does.
 
     The runner prints `TALLY N` once, after writing its report, followed by `changed NAMES`
     when code that decides or records outcomes was replaced while the tests ran. A report with
     fewer failing tests than N was edited afterwards (at exit, by a process left running, by a
     wrapper script); a count missing or printed twice means something else wrote the output.
+    Output cut in the middle (`cut_bytes`) may have lost the real count behind a forged one.
     """
+    if cut_bytes:
+        return (
+            f"the run printed {cut_bytes} bytes more than is kept, so the runner's count of "
+            "failed tests may have been cut (the output was cut); make the test command "
+            "print less (drop -v, -s or debug logging from `tests.command`)"
+        )
     lines = re.findall(
         rf"^{re.escape(tally)} (\d+)(?: changed (\S+))?$", output, flags=re.MULTILINE
     )

@@ -215,7 +215,11 @@ class DockerTestRunner:
         if judged.unreadable is not None:  # the command failed: its report is no evidence
             return run.model_copy(update={"output_tail": f"{judged.unreadable}\n{run.output_tail}"})
         tally = prepared.canary.tally
-        forged = judged.forged or (tally and judge_tally(outcomes, result.output, tally)) or None
+        forged = (
+            judged.forged
+            or (tally and judge_tally(outcomes, result.output, tally, result.truncated_bytes))
+            or None
+        )
         return run.model_copy(
             update={
                 "parsed": True,

@@ -41,3 +41,9 @@ def test_a_runner_whose_outcome_code_was_replaced_is_forged() -> None:
     assert reason == (
         "code under test replaced the test runner's Function.runtest, CallInfo.from_call"
     )
+
+
+def test_output_cut_in_the_middle_cannot_vouch_for_the_count() -> None:
+    # What is left after the cut may be a count printed by code under test.
+    reason = judge_tally(HONEST, f"{TALLY} 3\n", TALLY, cut_bytes=17 << 20)
+    assert reason is not None and "`tests.command`" in reason

@@ -340,3 +340,48 @@ async def test_putting_pytests_code_back_after_the_tests_does_not_hide_it(
     gate = await gate_of(runner, {STATS: BROKEN + restores})
     assert not gate.passed and gate.tamper
     assert any("Function.runtest" in flag for flag in gate.tamper), gate.tamper
+
+
+# Package code written against the harness's plugin: it reads the word that precedes the
+# failure count from the plugin and edits the report as above; by writing more output than the
+# run keeps on both sides of pytest's real count, and then a count of its own, it has the real
+# one cut away.
+FLOOD_AND_RECOUNT = (
+    SPARE_THE_CANARY.replace("_atexit.register(_forge)", "")
+    + """
+
+def _flood():
+    import os as _os
+
+    # The run's own output, past pytest's capture of this process's.
+    out = _os.open("/proc/%d/fd/1" % _os.getppid(), _os.O_WRONLY)
+    chunk = b"x" * 1023 + b"\\n"
+    for _ in range(17 * 1024):
+        _os.write(out, chunk)
+    _os.close(out)
+
+
+def _recount():
+    import os as _os
+    import sys as _sys
+
+    _forge()
+    plugin = _sys.modules[_sys.argv[_sys.argv.index("-p") + 1]]
+    with open(plugin.__file__) as source:
+        word = _re.search(r"\\+ '([a-z0-9]+)' \\+", source.read()).group(1)
+    _flood()
+    _os.write(1, ("\\n%s 1\\n" % word).encode())
+
+
+_flood()
+
+
+_atexit.register(_recount)
+"""
+)
+
+
+async def test_output_that_pushes_the_count_out_is_flagged(runner: DockerTestRunner) -> None:
+    gate = await gate_of(runner, {STATS: BROKEN + FLOOD_AND_RECOUNT})
+    assert not gate.passed and gate.tamper
+    assert any("output was cut" in flag for flag in gate.tamper), gate.tamper
