@@ -84,8 +84,9 @@ class Settings(BaseSettings):
     the first is used when a repository names none. `autofix solve` does not apply it."""
     allow_repo_prices: bool = False
     """Whether a repository's `prices` may override the price table in the App."""
-    max_budget_usd: float | None = Field(default=None, gt=0)
-    """Ceiling on a repository's `budget.usd` in the App."""
+    max_budget_usd: float = Field(default=20.0, gt=0)
+    """Ceiling on a repository's `budget.usd` in the App: repository writers spend the
+    operator's key, so there is always one (raise it deliberately)."""
     max_patch_bytes: int = Field(default=1024 * 1024, ge=1024)
     """Largest diff a rollout may produce; a larger one is refused inside the sandbox."""
 

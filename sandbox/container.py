@@ -174,7 +174,8 @@ class DockerSandbox(WorkspaceFiles):
             mounts=[
                 Mount(WORKSPACE, self._volume, type="volume", no_copy=bool(spec.workspace_tmpfs))
             ],
-            tmpfs={"/tmp": f"rw,nosuid,nodev,size={spec.tmp_size},mode=1777"},
+            # `exec`: toolchains build and run test binaries under /tmp (Docker defaults to noexec).
+            tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={spec.tmp_size},mode=1777"},
             storage_opt=layer.storage_opt(),
         )
         return str(

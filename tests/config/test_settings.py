@@ -118,7 +118,8 @@ def test_bad_sandbox_scope_names_the_variable(clean_env: pytest.MonkeyPatch, sco
 def test_operator_policy_defaults_to_the_default_model_only() -> None:
     policy = load_settings().policy()
     assert policy.allowed_models == ("anthropic:claude-sonnet-4-6",)
-    assert not policy.allow_repo_prices and policy.max_budget_usd is None
+    # Repository writers spend the operator's key: a ceiling applies even when none is set.
+    assert not policy.allow_repo_prices and policy.max_budget_usd == 20.0
     assert load_settings().max_patch_bytes == 1024 * 1024
 
 

@@ -63,6 +63,16 @@ async def test_tmp_is_a_size_limited_tmpfs(
     assert back == b"still writable\n"
 
 
+async def test_programs_built_in_tmp_can_run(
+    spec: SandboxSpec, client: docker.DockerClient, environments: Environments
+) -> None:
+    # Toolchains build and run their test binaries under /tmp (go test, cargo's doc-tests):
+    # a noexec /tmp would break every agent that runs them.
+    async with DockerSandbox(spec, client, environments=environments) as sandbox:
+        ran = await sandbox.exec("cp /bin/echo /tmp/built && /tmp/built ran from tmp")
+    assert ran.ok and "ran from tmp" in ran.output, ran.output
+
+
 async def test_the_writable_layer_is_capped_or_the_sandbox_says_why_not(
     spec: SandboxSpec, client: docker.DockerClient, environments: Environments
 ) -> None:
