@@ -215,9 +215,11 @@ class DockerTestRunner:
         if judged.unreadable is not None:  # the command failed: its report is no evidence
             return run.model_copy(update={"output_tail": f"{judged.unreadable}\n{run.output_tail}"})
         tally = prepared.canary.tally
+        # Canaries run apart are not in the runner's own count.
+        counted = judged.outcomes if prepared.canaries_apart else outcomes
         forged = (
             judged.forged
-            or (tally and judge_tally(outcomes, result.output, tally, result.truncated_bytes))
+            or (tally and judge_tally(counted, result.output, tally, result.truncated_bytes))
             or None
         )
         return run.model_copy(

@@ -111,6 +111,19 @@ func rightMedian(xs []float64) float64 {
 }
 """
 
+# A test the maintainers already know fails: with it, the command's exit status is non-zero on
+# the base commit too, so a report that still lists it failed agrees with the exit status.
+KNOWN_BROKEN = """package stats
+
+import "testing"
+
+func TestKnownBroken(t *testing.T) { t.Fatal("known to fail") }
+"""
+# As REWRITE_AFTER_THE_COMMAND, but only the median tests' failures become passes.
+REWRITE_SOME_AFTER_THE_COMMAND = REWRITE_AFTER_THE_COMMAND.replace(
+    "/example.com\\/calc/s/", "/TestMedian/s/"
+)
+
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
@@ -124,10 +137,21 @@ def client() -> Iterator[Any]:
 
 @pytest.fixture
 def runner(tmp_path: Path, client: Any) -> DockerTestRunner:
+    return make_runner(tmp_path, client, {})
+
+
+@pytest.fixture
+def runner_with_a_known_failure(tmp_path: Path, client: Any) -> DockerTestRunner:
+    return make_runner(tmp_path, client, {"stats/known_test.go": KNOWN_BROKEN})
+
+
+def make_runner(tmp_path: Path, client: Any, extra: dict[str, str]) -> DockerTestRunner:
     repo = tmp_path / "repo"
     for path in ("go.mod", "stats/stats.go", "stats/stats_test.go"):
         (repo / path).parent.mkdir(parents=True, exist_ok=True)
         (repo / path).write_text(GO.files[path])
+    for path, text in extra.items():
+        (repo / path).write_text(text)
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "base")
@@ -186,3 +210,18 @@ async def test_a_fix_that_exists_only_under_test_is_flagged(runner: DockerTestRu
     result = await gate_of(runner, edits)
     assert not result.passed, result
     assert any("stats/zz_fix_test.go" in flag for flag in result.tamper), result.tamper
+
+
+async def test_a_rewrite_that_keeps_a_known_failure_is_forgery(
+    runner_with_a_known_failure: DockerTestRunner,
+) -> None:
+    runner = runner_with_a_known_failure
+    edits: dict[str, str | None] = {
+        "stats/stats.go": BROKEN,
+        "stats/zz_forge.go": REWRITE_SOME_AFTER_THE_COMMAND,
+    }
+    patch = make_patch(runner.sandboxes.repo, edits)  # type: ignore[attr-defined]
+    run = await runner.candidate(patch)
+    assert run.outcomes.get("stats::TestKnownBroken") == "failed", run.output_tail
+    assert run.outcomes.get("stats::TestMedianOdd") == "passed", "the rewrite did not happen"
+    assert run.forged is not None and "counted" in run.forged, run

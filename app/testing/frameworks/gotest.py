@@ -67,6 +67,18 @@ func {must_fail}(t *testing.T) {{
 }}
 """
 
+# Counts, on the pipe from `go test` itself, the distinct tests with a "fail" event, and prints
+# the count after the run's tally word. Code under test can add lines to that pipe but never
+# take back one `go test` wrote, so a report edited afterwards lists fewer failing tests than
+# this count. (Killing the counter fails the pipeline, and so the run.)
+_COUNT = (
+    '/"Action":"fail"/ && match($0, /"Package":"[^"]*","Test":"([^"\\\\]|\\\\.)*"/) '
+    "{ seen[substr($0, RSTART, RLENGTH)] = 1 } "
+    'END { n = 0; for (k in seen) n++; print word " " n }'
+)
+# A test run more than once may fail once and pass once; its report keeps the last result.
+_REPEATS = re.compile(r"(?:^|\s)-count[= ]?(?!1\b)\d+")
+
 
 def _test_name(token: str) -> str:
     return "Test" + token[0].upper() + token[1:]
@@ -128,9 +140,14 @@ class GoTest:
                 f"go test -json -count=1 -run '^{test}$' . ) > {shlex.quote(part)}"
             )
 
-        main = _select(command, _packages(selected)) + (
-            f' -json -shuffle="$AUTOFIX_TEST_SEED" > {shlex.quote(parts[2])}'
-        )
+        tally = None if _REPEATS.search(command) else names.tokens[4]
+        main = _select(command, _packages(selected)) + ' -json -shuffle="$AUTOFIX_TEST_SEED"'
+        if tally is None:
+            main += f" > {shlex.quote(parts[2])}"
+        else:
+            count = shlex.quote(_COUNT)
+            part = shlex.quote(parts[2])
+            main = f"set -o pipefail\n{main} | tee {part} | awk -v word={tally} {count}"
         first = (
             f'mkdir -p "$GOTMPDIR"\ngo list -m 2>/dev/null | head -n 1 > {shlex.quote(parts[0])}\n'
         ) + canary(passing, parts[1])
@@ -146,7 +163,9 @@ class GoTest:
             # Test binaries are built and run from GOTMPDIR, /tmp by default, which sandboxes
             # may mount without exec permission.
             env={"GOTMPDIR": "$HOME/.cache/autofix-go-tmp"},
-            canary=CanaryIds(must_pass=f"{module}::{passing}", must_fail=f"{module}::{failing}"),
+            canary=CanaryIds(
+                must_pass=f"{module}::{passing}", must_fail=f"{module}::{failing}", tally=tally
+            ),
             canaries_apart=True,
         )
 
