@@ -26,6 +26,8 @@ class CiCheck(BaseModel):
     check_run_id: int | None = None
     actions_job: bool = False
     """A GitHub Actions job: its log can be read by the check run's id."""
+    output: str = ""
+    """What the check said (its output's title, summary and text), bounded; untrusted."""
 
 
 class CiSnapshot(BaseModel):

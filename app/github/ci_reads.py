@@ -38,7 +38,17 @@ def _check_run(run: dict[str, Any]) -> CiCheck | None:
         app_id=app_id,
         check_run_id=run_id,
         actions_job=app.get("slug") == "github-actions",
+        output=_output(run.get("output")),
     )
+
+
+def _output(found: Any, limit: int = 4000) -> str:
+    if not isinstance(found, dict):
+        return ""
+    parts = [_text(found.get(k)) for k in ("title", "summary", "text")]
+    text = "\n".join(p for p in parts if p)
+    # The end of a test run's output is where its failures are.
+    return text if len(text) <= limit else "…" + text[-limit:]
 
 
 def _status(status: dict[str, Any]) -> CiCheck | None:

@@ -54,14 +54,15 @@ async def gate_on_ci(
     link: PullRequestLink,
     tracker: RunTracker,
     writer: StatusWriter,
-) -> tuple[CiVerdict | None, str]:
+) -> tuple[CiVerdict | None, str, PullRequestLink]:
     """Watch CI on the PR; in gate mode try further candidates while it fails.
 
-    Returns the last verdict and a sentence for the status comment's outcome ("" if none).
+    Returns the last verdict, a sentence for the status comment's outcome ("" if none) and
+    the pull request as it was last pushed.
     """
     verdict = await watch_ci(deps, repo, run, config, result, link, tracker, writer)
     if config.ci.mode != "gate" or verdict is None or verdict.outcome != "failed":
-        return verdict, ""
+        return verdict, "", link
     current = result.winner.rollout_id if result.winner else "?"
     tries = [_tried(current, verdict)]
     for candidate in next_candidates(result)[: MAX_TRIES - 1]:
@@ -81,16 +82,18 @@ async def gate_on_ci(
             # The lease is autofix's own last head: a maintainer's commit stops the tries.
             link = await publish_result(deps, repo, run, picked, patch, draft=True)
         except BranchMoved as exc:
-            return verdict, f"CI failed and no other candidate was pushed: {exc}"
+            return verdict, f"CI failed and no other candidate was pushed: {exc}", link
         tracker.outcome = f"CI failed on `{current}`; trying `{rollout_id}` in {link.url}."
         current = rollout_id
         verdict = await watch_ci(
             deps, repo, run, config, picked, link, tracker, writer, tries=tuple(tries)
         )
         if verdict is None or verdict.outcome != "failed":
-            return verdict, f"`{rollout_id}` replaced the head of {link.url} after CI failed."
+            said = f"`{rollout_id}` replaced the head of {link.url} after CI failed."
+            return verdict, said, link
         tries.append(_tried(rollout_id, verdict))
-    return verdict, (
+    said = (
         "CI failed on every candidate that passed autofix's own checks "
         f"({', '.join(tries)}); the pull request stays a draft."
     )
+    return verdict, said, link

@@ -17,6 +17,7 @@ from app.store.errors import InvalidTransition
 from app.store.records import Run, RunStatus
 from app.telemetry.context import bind
 from app.trigger import LabelledIssue
+from app.worker.ci_fix import second_chance
 from app.worker.ci_gate import gate_on_ci
 from app.worker.deps import WorkerDeps, deps_of
 from app.worker.issue import IssueEdited, outsider_editor, writers_issue
@@ -155,8 +156,11 @@ async def _execute(
         tracker.outcome = f"Proposed `{result.winner.rollout_id}` in {link.url}."
         tracker.touch()
         await writer.flush()
+        verdict = None
         try:
-            _, said = await gate_on_ci(deps, repo, run, config, result, link, tracker, writer)
+            verdict, said, link = await gate_on_ci(
+                deps, repo, run, config, result, link, tracker, writer
+            )
             tracker.outcome = said or tracker.outcome
         except Exception:  # the pull request stands whatever happened while watching its CI
             log.exception("run %s: watching CI failed", run.id)
@@ -164,6 +168,16 @@ async def _execute(
         tracker.touch()
         await writer.flush()
         await _finish(deps, run.id, "resolved", winner=result.winner.rollout_id)
+        # Only a finished run may start the next one (one active run per issue).
+        try:
+            fix = await second_chance(deps, repo, run, config, verdict, link)
+        except Exception:
+            log.exception("run %s: the CI fix attempt could not start", run.id)
+            fix = ""
+        if fix:
+            tracker.outcome = f"{tracker.outcome} {fix}"
+            tracker.touch()
+            await writer.flush()
         return "resolved"
     why, advice = explain_outcome(result)
     tracker.phase = "failed" if result.status == "error" else "done"

@@ -38,7 +38,7 @@ async def test_evidence_mode_shows_a_failing_check_with_its_link(app: AppUnderTe
         "lint", "echo 'calc.py:2: E999 style' && exit 1", branch_prefix="autofix/"
     )
 
-    number = await _run(app)
+    number = await _run(app, "ci:\n  fix_attempts: 0\n")
 
     [pr] = app.pulls()
     ran = {name: conclusion for name, _, conclusion in app.github.ci.ran}

@@ -10,7 +10,7 @@ from typing import Any
 from app.github.publish import branch_of
 from tests.app.harness import AppUnderTest
 
-GATE = "ci:\n  mode: gate\n"
+GATE = "ci:\n  mode: gate\n  fix_attempts: 0\n"
 # Candidate 1 (`a + b`) wins the tournament; this CI only accepts candidate 3 (`sum((a, b))`).
 WANTS_SUM = "grep -q 'sum((a, b))' calc.py || { echo 'calc.py:2: expected sum()'; exit 1; }"
 

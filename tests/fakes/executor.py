@@ -62,6 +62,8 @@ class ScriptedExecutor:
     hold: bool = False
     holdouts: dict[int, HoldoutStatus] = field(default_factory=dict)
     """Holdout outcomes by candidate number (1-based); the others never ran the holdout."""
+    refined: str | None = None
+    """The first candidate's expression in runs that were given feedback (refinements)."""
     started: asyncio.Event = field(default_factory=asyncio.Event)
     executed: list[ExecutedRun] = field(default_factory=list)
 
@@ -79,7 +81,10 @@ class ScriptedExecutor:
             tracker.emit(RolloutStarted(rollout_id="r0-0", round=0))
             await asyncio.sleep(3600)
         rollouts, candidates, gates, summaries = [], [], [], []
-        for index, (expression, passed) in enumerate(CANDIDATES):
+        scripted = CANDIDATES
+        if run.feedback and self.refined is not None:
+            scripted = ((self.refined, True), *CANDIDATES[1:])
+        for index, (expression, passed) in enumerate(scripted):
             rid = f"r0-{index}"
             patch = calc_patch(expression)
             sha = hashlib.sha256(patch.encode()).hexdigest()
@@ -136,7 +141,7 @@ class ScriptedExecutor:
             gates=tuple(gates),
             summary=winner,
             summaries=tuple(summaries),
-            patch=PATCH,
+            patch=calc_patch(scripted[0][0]),
             cost_usd=0.3,
         )
 
