@@ -49,10 +49,11 @@ _PYTEST_KEYS = re.compile(
 )
 _IMPORT_HOOKS = {"sitecustomize.py", "usercustomize.py"}
 # Code that reads a process's command line or environment (where the report path and the
-# harness's plugin are named), the test report, or the runner's internals: the means of
-# forging a run while leaving its check tests alone.
+# harness's plugin are named), writes to another process's files (`/proc/PID/fd/1`), or
+# reaches the test report or the runner's internals: the means of forging a run while leaving
+# its check tests alone.
 _INTROSPECTION = re.compile(
-    r"/proc/[^\s\"']*(?:cmdline|environ)\b|junitxml|--junit|\b_pytest\b|\bTestReport\b"
+    r"/proc/[^\s\"']*(?:cmdline|environ|fd)\b|junitxml|--junit|\b_pytest\b|\bTestReport\b"
     r"|\bPYTEST_(?:ADDOPTS|CURRENT_TEST|PLUGINS)\b|\bpluginmanager\b|\bruntest\b"
 )
 

@@ -33,6 +33,7 @@ def flags_for(tmp_path: Path, edits: dict[str, str | None]) -> list[str]:
         ("calc/forge.py", "import _pytest.junitxml as j\n"),
         ("calc/forge.py", "name = os.environ['PYTEST_CURRENT_TEST']\n"),
         ("calc/forge.py", "sys.modules['pytest'].Function.runtest = quiet\n"),
+        ("calc/forge.py", "out = os.open('/proc/%d/fd/1' % os.getppid(), os.O_WRONLY)\n"),
         # A test module the candidate adds, which the gate runs.
         ("tests/test_extra.py", "def test_x(pytestconfig):\n    pytestconfig.pluginmanager\n"),
     ],
@@ -69,3 +70,18 @@ def test_identifiers_in_compatibility_forms_are_read_as_python_reads_them(
     tmp_path: Path, code: str, flag: str
 ) -> None:
     assert f"{flag}: calc/forge.py" in flags_for(tmp_path, {"calc/forge.py": code})
+
+
+@pytest.mark.parametrize(
+    ("path", "flag"),
+    [
+        # A directory named like a test module is still a directory pytest reads conftests in.
+        ("tests/test_stats.py.d/conftest.py", "conftest.py added"),
+        ("tests/test_x.py/conftest.py", "conftest.py added"),
+        ("calc/vendor/deep/zz.pth", "interpreter start-up hook added or changed"),
+    ],
+)
+def test_runner_hooks_anywhere_in_the_tree_are_flagged(
+    tmp_path: Path, path: str, flag: str
+) -> None:
+    assert f"{flag}: {path}" in flags_for(tmp_path, {path: "import os\n"})
