@@ -49,6 +49,43 @@ ATTACKS: dict[str, dict[str, str | None]] = {
     },
 }
 
+# Library code whose first call starts a process that outlives `cargo test`: once the command
+# has ended (the last canary's part appears) it turns the unit test's failure in the report
+# into a pass. `tests/even.rs::even` fails on the base commit as well, so the exit status (101)
+# still agrees with a report that lists a failure.
+REWRITE_AFTER_THE_COMMAND = r"""pub fn median(xs: &[f64]) -> f64 {
+    if std::fs::create_dir("/tmp/forger").is_ok() {
+        let _ = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(FORGE)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+    }
+    let _ = xs;
+    0.0
+}
+
+const FORGE: &str = r#"while :; do
+  for last in /tmp/*/*.2; do
+    [ -e "$last" ] || continue
+    main="${last%.2}.1"
+    sed -i -e 's/^test tests::odd \.\.\. FAILED$/test tests::odd ... ok/' \
+      -e '0,/^test result: FAILED\. 0 passed; 1 failed;/s//test result: ok. 1 passed; 0 failed;/' \
+      "$main"
+    exit 0
+  done
+  sleep 0.02
+done"#;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn odd() { assert_eq!(super::median(&[1.0, 2.0, 3.0]), 2.0); }
+}
+"""
+
 pytestmark = pytest.mark.docker
 
 
@@ -101,3 +138,11 @@ async def test_a_cargo_hook_that_makes_a_failing_test_pass_is_flagged(
     assert not result.passed, result
     hooked = next(path for path in ATTACKS[attack] if not path.startswith("tools/"))
     assert any(hooked in flag for flag in result.tamper), result.tamper
+
+
+async def test_a_rewrite_that_keeps_a_known_failure_is_forgery(runner: DockerTestRunner) -> None:
+    patch = make_patch(runner.sandboxes.repo, {LIB: REWRITE_AFTER_THE_COMMAND})  # type: ignore[attr-defined]
+    run = await runner.candidate(patch)
+    assert run.outcomes.get(EVEN) == "failed", run.output_tail
+    assert run.outcomes.get("calc/src/lib.rs::tests::odd") == "passed", run.output_tail
+    assert run.forged is not None and "counted" in run.forged, run

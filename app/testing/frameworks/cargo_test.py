@@ -36,6 +36,16 @@ fn {must_fail}() {{
 }}
 """
 
+# Counts, on the pipe from `cargo test` itself, the failing tests libtest printed (per target,
+# the artifact's hash left out, so a target never counts twice) and prints the count after the
+# run's tally word: code under test can add lines to that pipe, never take one back, so a
+# report edited afterwards lists fewer failures than this. Killing the counter fails the run.
+_COUNT = (
+    '/^ *(Running|Doc-tests) / { target = $0; sub(/ \\(.*\\)$/, "", target) } '
+    "/^test .* \\.\\.\\. FAILED$/ { seen[target SUBSEP $0] = 1 } "
+    'END { n = 0; for (k in seen) n++; print word " " n }'
+)
+
 
 def _targets(selected: Sequence[str]) -> list[str]:
     """`tests/NAME.rs` (in any crate of a workspace) runs as `--test NAME`."""
@@ -80,9 +90,10 @@ class CargoTest:
             )
 
         flags = [] if "--no-fail-fast" in command else ["--no-fail-fast"]
-        main = _with_flags(command, [*flags, *_targets(selected)])
-        main += f" > {shlex.quote(parts[1])} 2>&1; __s=$?; tail -c 4000 {shlex.quote(parts[1])}"
-        main += "; exit $__s"
+        tally, part = names.tokens[4], shlex.quote(parts[1])
+        main = "set -o pipefail\n" + _with_flags(command, [*flags, *_targets(selected)])
+        main += f" 2>&1 | tee {part} | awk -v word={tally} {shlex.quote(_COUNT)}"
+        main += f"; __s=$?; tail -c 4000 {part}; exit $__s"
         label = f"{crate}/lib.rs::"
         return PreparedRun(
             command=sandwich(
@@ -93,7 +104,7 @@ class CargoTest:
                 f"{directory}/Cargo.toml": _MANIFEST.format(name=crate),
                 f"{directory}/lib.rs": _LIB.format(must_pass=must_pass, must_fail=must_fail),
             },
-            canary=CanaryIds(must_pass=label + must_pass, must_fail=label + must_fail),
+            canary=CanaryIds(must_pass=label + must_pass, must_fail=label + must_fail, tally=tally),
             canaries_apart=True,
         )
 
