@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from scaling.tamper import tamper_flags
 from tests.fakes.example_repo import FIXED_MEDIAN, git, make_patch, make_repo
 
 pytestmark = pytest.mark.docker
+
+XDIST = Path(__file__).resolve().parents[1] / "fixtures" / "xdist"
 
 STATS = "calc/stats.py"
 BROKEN = FIXED_MEDIAN.replace(
@@ -385,3 +388,45 @@ async def test_output_that_pushes_the_count_out_is_flagged(runner: DockerTestRun
     gate = await gate_of(runner, {STATS: BROKEN + FLOOD_AND_RECOUNT})
     assert not gate.passed and gate.tamper
     assert any("output was cut" in flag for flag in gate.tamper), gate.tamper
+
+
+@pytest.fixture
+def xdist_runner(tmp_path: Path, client: Any) -> DockerTestRunner:
+    """The repository with pytest-xdist and execnet (MIT, wheels from PyPI) committed, since the
+    sandbox has no network, and a command that spreads the tests over two worker processes."""
+    repo = make_repo(tmp_path)
+    for wheel in sorted(XDIST.glob("*.whl")):
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(repo / "vendor")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "pytest-xdist")
+    sandboxes = DockerSandboxes(
+        repo,
+        git(repo, "rev-parse", "HEAD").strip(),
+        image="autofix-sandbox:bookworm",
+        holdout=("tests/holdout",),
+        run_id=f"test-forged-{secrets.token_hex(4)}",
+        client=client,
+    )
+    plan = TestPlan(
+        command="PYTHONPATH=vendor${PYTHONPATH:+:$PYTHONPATH} python3 -m pytest -q -n 2",
+        holdout=("tests/holdout",),
+        protected=("tests",),
+        timeout_s=120,
+    )
+    return DockerTestRunner(plan, sandboxes)
+
+
+async def test_tests_in_xdist_workers_are_judged_honestly_and_watched(
+    xdist_runner: DockerTestRunner,
+) -> None:
+    repo = xdist_runner.sandboxes.repo  # type: ignore[attr-defined]
+    honest, broken = await asyncio.gather(
+        xdist_runner.baseline(), xdist_runner.candidate(make_patch(repo, {STATS: BROKEN}))
+    )
+    assert honest.parsed and honest.forged is None and honest.exit_code == 0
+    assert broken.parsed and broken.forged is None and broken.exit_code == 1
+    # The tests, and so the replaced code, run in the workers, not in the controller.
+    gate = await gate_of(xdist_runner, {STATS: BROKEN + SWALLOW_KNOWN_FAILURES})
+    assert not gate.passed
+    assert any("Function.runtest" in flag for flag in gate.tamper), gate.tamper
