@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from scaling.baseline import classify_baseline
 from scaling.diff import parse_diff
 from scaling.tamper import tamper_flags
@@ -65,3 +67,65 @@ def test_a_mocha_file_that_rewrites_the_module_under_test_is_flagged(
     baseline = classify_baseline([make_run({"odd": "passed", "even": "failed"})])
     flags = tamper_flags([diff], baseline, make_run(judged.outcomes))
     assert any("test/00-setup.spec.js" in flag for flag in flags), flags
+
+
+JEST_PROJECT = {
+    "package.json": '{"name": "calc", "version": "1.0.0"}\n',
+    "src/median.js": "exports.median = (xs) => 0;\n",
+    "src/median.test.js": "const { median } = require('./median');\n"
+    "test('odd', () => expect(median([1, 2, 3])).toBe(2));\n",
+    "src/known.test.js": "test('known', () => { throw new Error('known to fail'); });\n",
+}
+# Package code whose first call starts a detached process: it finds the report on its
+# ancestors' command lines and, once Jest has written it, marks every failure but the known
+# one as passed. `known` keeps the exit status at 1, as on the base commit.
+JEST_FORGER = r"""
+const fs = require('fs');
+const { spawn } = require('child_process');
+if (!process.env.FORGER) {
+  let pid = process.pid, main = null, runner = 0;
+  while (pid > 1 && !main) {
+    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    const m = cmd.match(/--outputFile=([^ ;']+\.1)(?![0-9])/);
+    if (m) { main = m[1]; runner = pid; }
+    pid = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  }
+  if (main) {
+    const forge = `
+      const fs = require('fs');
+      const main = ${JSON.stringify(main)};
+      let ended = 0;
+      setInterval(() => {
+        if (!fs.existsSync('/proc/${runner}') && ++ended > 150) process.exit(0);
+        let r;
+        try { r = JSON.parse(fs.readFileSync(main, 'utf8')); } catch (e) { return; }
+        const failing = (t) => t.title === 'odd' && t.status === 'failed';
+        if (!r.testResults.some((f) => f.assertionResults.some(failing))) return;
+        for (const file of r.testResults) {
+          if (file.name.endsWith('known.test.js')) continue;
+          file.status = 'passed';
+          for (const t of file.assertionResults) { t.status = 'passed'; t.failureMessages = []; }
+        }
+        fs.writeFileSync(main, JSON.stringify(r));
+      }, 20);`;
+    const child = spawn(process.execPath, ['-e', forge], {
+      detached: true, stdio: ['ignore', 'ignore', fs.openSync(process.env.FORGER_LOG, 'a')],
+      env: { ...process.env, FORGER: '1' },
+    });
+    child.unref();
+  }
+}
+exports.median = (xs) => 0;
+"""
+
+
+def test_a_jest_report_rewritten_after_the_command_is_forgery(
+    tmp_path: Path, node_modules: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "forger.log"
+    monkeypatch.setenv("FORGER_LOG", str(log))
+    root = project(tmp_path, node_modules, {**JEST_PROJECT, "src/median.js": JEST_FORGER})
+    judged, done = run_prepared(root, "npx --no-install jest")
+    # The rewrite happened: the report says `odd` passed, and `known` keeps the status at 1.
+    assert judged.outcomes == {"odd": "passed", "known": "failed"}, log.read_text()
+    assert judged.forged is not None and "counted" in judged.forged, done.stderr[-1000:]

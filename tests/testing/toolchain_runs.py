@@ -13,7 +13,7 @@ import pytest
 from app.testing.command import run_script
 from app.testing.framework import RunNames
 from app.testing.frameworks import framework_for
-from scaling.canary import Authenticity, judge_canaries
+from scaling.canary import Authenticity, judge_canaries, judge_tally
 
 INSTALL = {
     "go": "apt-get install -y golang-go",
@@ -67,4 +67,9 @@ def run_prepared(
         framework.tests_failed(done.returncode),
         apart=prepared.canaries_apart,
     )
+    tally = prepared.canary.tally
+    if tally is not None and judged.forged is None:  # as the runner judges it
+        counted = judged.outcomes if prepared.canaries_apart else outcomes
+        forged = judge_tally(counted, done.stdout + done.stderr, tally)
+        judged = judged.model_copy(update={"forged": forged})
     return judged, done

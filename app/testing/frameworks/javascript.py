@@ -40,10 +40,23 @@ class _Runner:
     # Arguments of a canary run of `file`, writing to `part`, in `directory`.
     canary_args: Callable[[str, str, str], str]
     texts: tuple[str, str]
+    # An awk program that passes the command's output through and, at its end, prints the
+    # number of failed tests the runner's own summary gave after the word `word`; None when
+    # the runner prints no summary beside its JSON report.
+    count: str | None = None
 
     @property
     def pattern(self) -> re.Pattern[str]:
         return re.compile(rf"(^|[\s/;&|(]){self.word}(?=\s|$)")
+
+
+# Jest prints `Tests: N failed, …` on stderr whatever the report. Lines added by code under test
+# can only raise the highest count, never hide the one Jest printed.
+_JEST_COUNT = (
+    "{ print } /^Tests:/ && match($0, /[0-9]+ failed/) "
+    "{ n = substr($0, RSTART, RLENGTH) + 0; if (n > max) max = n } "
+    'END { print word " " max + 0 }'
+)
 
 
 def _jest_flags(command: str, part: str) -> str:
@@ -110,6 +123,10 @@ class JavaScriptRunner:
 
         selection = "".join(" " + shlex.quote(p) for p in selected)
         main = command + runner.flags(command, parts[1]) + selection
+        tally = None if runner.count is None else names.tokens[4]
+        if runner.count is not None:
+            count = shlex.quote(runner.count)
+            main = f"set -o pipefail\n{main} 2>&1 | awk -v word={tally} {count}"
         pass_file, fail_file = files
         return PreparedRun(
             command=sandwich(
@@ -117,7 +134,7 @@ class JavaScriptRunner:
             ),
             report_path=report,
             files=files,
-            canary=CanaryIds(must_pass=must_pass, must_fail=must_fail),
+            canary=CanaryIds(must_pass=must_pass, must_fail=must_fail, tally=tally),
             canaries_apart=True,
         )
 
@@ -134,7 +151,9 @@ class JavaScriptRunner:
         return exit_code == 1
 
 
-JEST = JavaScriptRunner(_Runner("jest", "jest", "jest", _jest_flags, _jest_canary, (_PASS, _FAIL)))
+JEST = JavaScriptRunner(
+    _Runner("jest", "jest", "jest", _jest_flags, _jest_canary, (_PASS, _FAIL), _JEST_COUNT)
+)
 VITEST = JavaScriptRunner(
     _Runner("vitest", "vitest", "vitest", _vitest_flags, _vitest_canary, (_PASS, _FAIL))
 )
