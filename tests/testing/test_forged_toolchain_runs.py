@@ -129,3 +129,52 @@ def test_a_jest_report_rewritten_after_the_command_is_forgery(
     # The rewrite happened: the report says `odd` passed, and `known` keeps the status at 1.
     assert judged.outcomes == {"odd": "passed", "known": "failed"}, log.read_text()
     assert judged.forged is not None and "counted" in judged.forged, done.stderr[-1000:]
+
+
+NODE_PROJECT = {
+    "package.json": '{"name": "calc", "version": "1.0.0"}\n',
+    "test/median.test.js": "const test = require('node:test');\n"
+    "const assert = require('node:assert');\n"
+    "const { median } = require('../src/median');\n"
+    "test('odd', () => assert.strictEqual(median([1, 2, 3]), 2));\n",
+    "test/known.test.js": "require('node:test')('known', () => { throw new Error('known'); });\n",
+}
+# As JEST_FORGER, for the report autofix's reporter writes for `node --test`.
+NODE_FORGER = r"""
+const fs = require('fs');
+const { spawn } = require('child_process');
+if (!process.env.FORGER) {
+  let pid = process.pid, main = null, runner = 0;
+  while (pid > 1 && !main) {
+    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    const m = cmd.match(/--test-reporter-destination=([^ ;']+\.1)(?![0-9])/);
+    if (m) { main = m[1]; runner = pid; }
+    pid = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  }
+  if (main) {
+    const forge = `
+      const fs = require('fs');
+      const main = ${JSON.stringify(main)};
+      setInterval(() => {
+        if (fs.existsSync('/proc/${runner}')) return;
+        const text = fs.readFileSync(main, 'utf8');
+        const odd = /"event":"fail","name":"odd"/g;
+        fs.writeFileSync(main, text.replace(odd, '"event":"pass","name":"odd"'));
+        process.exit(0);
+      }, 20);`;
+    spawn(process.execPath, ['-e', forge], {
+      detached: true, stdio: 'ignore', env: { ...process.env, FORGER: '1' },
+    }).unref();
+  }
+}
+exports.median = (xs) => 0;
+"""
+
+
+def test_a_node_report_rewritten_after_the_command_is_forgery(tmp_path: Path) -> None:
+    require("node")
+    root = write_project(tmp_path / "repo", {**NODE_PROJECT, "src/median.js": NODE_FORGER})
+    judged, done = run_prepared(root, "node --test")
+    # The rewrite happened: the report says `odd` passed, and `known` keeps the status at 1.
+    assert judged.outcomes == {"odd": "passed", "known": "failed"}, done.stdout[-2000:]
+    assert judged.forged is not None and "counted" in judged.forged, done.stdout[-1000:]

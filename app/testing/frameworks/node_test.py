@@ -32,6 +32,14 @@ _FAIL = (
     "test('{name}', () => {{ assert.fail('this test must fail'); }});\n"
 )
 
+# Passes the spec reporter's output through and prints, after the run's tally word, the
+# highest `ℹ fail N` it gave: lines code under test adds can only raise it, and a report
+# edited after the run lists fewer failures. Killing the counter fails the run.
+_COUNT = (
+    "{ print } /^\u2139 fail [0-9]+$/ { n = $3 + 0; if (n > max) max = n } "
+    'END { print word " " max + 0 }'
+)
+
 
 def _reporters(command: str, reporter: str, part: str) -> str:
     """`command` with its `--test` followed by autofix's reporter and Node's usual one
@@ -71,6 +79,8 @@ class NodeTest:
 
         main = _reporters(command, reporter, parts[1])
         main += "".join(" " + shlex.quote(p) for p in selected)
+        tally = names.tokens[5]
+        main = f"set -o pipefail\n{main} | awk -v word={tally} {shlex.quote(_COUNT)}"
         return PreparedRun(
             command=sandwich(
                 canary(pass_file, parts[0]), main, canary(fail_file, parts[2]), parts, report
@@ -81,7 +91,7 @@ class NodeTest:
                 pass_file: _PASS.format(name=must_pass),
                 fail_file: _FAIL.format(name=must_fail),
             },
-            canary=CanaryIds(must_pass=must_pass, must_fail=must_fail),
+            canary=CanaryIds(must_pass=must_pass, must_fail=must_fail, tally=tally),
             canaries_apart=True,
         )
 
