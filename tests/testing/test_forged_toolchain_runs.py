@@ -178,3 +178,29 @@ def test_a_node_report_rewritten_after_the_command_is_forgery(tmp_path: Path) ->
     # The rewrite happened: the report says `odd` passed, and `known` keeps the status at 1.
     assert judged.outcomes == {"odd": "passed", "known": "failed"}, done.stdout[-2000:]
     assert judged.forged is not None and "counted" in judged.forged, done.stdout[-1000:]
+
+
+VITEST_PROJECT = {
+    "package.json": '{"name": "calc", "version": "1.0.0", "type": "module"}\n',
+    "src/median.test.js": "import { test, expect } from 'vitest';\n"
+    "import { median } from './median.js';\n"
+    "test('odd', () => expect(median([1, 2, 3])).toBe(2));\n",
+    "src/known.test.js": "import { test } from 'vitest';\n"
+    "test('known', () => { throw new Error('known to fail'); });\n",
+}
+VITEST_FORGER = JEST_FORGER.replace(
+    "const fs = require('fs');\nconst { spawn } = require('child_process');",
+    "import fs from 'fs';\nimport { spawn } from 'child_process';",
+).replace("exports.median = (xs) => 0;", "export const median = (xs) => 0;")
+
+
+def test_a_vitest_report_rewritten_after_the_command_is_forgery(
+    tmp_path: Path, node_modules: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert VITEST_FORGER.startswith("\nimport fs")
+    monkeypatch.setenv("FORGER_LOG", str(tmp_path / "forger.log"))
+    root = project(tmp_path, node_modules, {**VITEST_PROJECT, "src/median.js": VITEST_FORGER})
+    judged, done = run_prepared(root, "npx --no-install vitest run")
+    # The rewrite happened: the report says `odd` passed, and `known` keeps the status at 1.
+    assert judged.outcomes == {"odd": "passed", "known": "failed"}, done.stdout[-2000:]
+    assert judged.forged is not None and "counted" in judged.forged, done.stdout[-1000:]

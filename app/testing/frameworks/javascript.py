@@ -58,6 +58,13 @@ _JEST_COUNT = (
     'END { print word " " max + 0 }'
 )
 
+# Vitest's default reporter, run beside the JSON one, prints `Tests  N failed | …`.
+_VITEST_COUNT = (
+    "{ print } /^ *Tests +[0-9]+ failed/ && match($0, /[0-9]+ failed/) "
+    "{ n = substr($0, RSTART, RLENGTH) + 0; if (n > max) max = n } "
+    'END { print word " " max + 0 }'
+)
+
 
 def _jest_flags(command: str, part: str) -> str:
     return f' --ci --json --outputFile={shlex.quote(part)} --randomize --seed="$AUTOFIX_TEST_SEED"'
@@ -71,7 +78,7 @@ def _jest_canary(directory: str, file: str, part: str) -> str:
 def _vitest_flags(command: str, part: str) -> str:
     run = "" if re.search(r"\bvitest\s+run\b|--run\b", command) else " --run"
     return (
-        f"{run} --reporter=json --outputFile={shlex.quote(part)}"
+        f"{run} --reporter=json --reporter=default --outputFile={shlex.quote(part)}"
         ' --sequence.shuffle --sequence.seed="$AUTOFIX_TEST_SEED"'
     )
 
@@ -155,7 +162,9 @@ JEST = JavaScriptRunner(
     _Runner("jest", "jest", "jest", _jest_flags, _jest_canary, (_PASS, _FAIL), _JEST_COUNT)
 )
 VITEST = JavaScriptRunner(
-    _Runner("vitest", "vitest", "vitest", _vitest_flags, _vitest_canary, (_PASS, _FAIL))
+    _Runner(
+        "vitest", "vitest", "vitest", _vitest_flags, _vitest_canary, (_PASS, _FAIL), _VITEST_COUNT
+    )
 )
 MOCHA = JavaScriptRunner(
     _Runner("mocha", "mocha", "mocha", _mocha_flags, _mocha_canary, (_MOCHA_PASS, _MOCHA_FAIL))
