@@ -204,3 +204,51 @@ def test_a_vitest_report_rewritten_after_the_command_is_forgery(
     # The rewrite happened: the report says `odd` passed, and `known` keeps the status at 1.
     assert judged.outcomes == {"odd": "passed", "known": "failed"}, done.stdout[-2000:]
     assert judged.forged is not None and "counted" in judged.forged, done.stdout[-1000:]
+
+
+# As JEST_FORGER, for Mocha's JSON report: `odd` loses its error once Mocha has written it.
+MOCHA_FORGER = r"""
+const fs = require('fs');
+const { spawn } = require('child_process');
+if (!process.env.FORGER) {
+  let pid = process.pid, main = null, runner = 0;
+  while (pid > 1 && !main) {
+    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    const m = cmd.match(/output=([^ ;']+\.1)(?![0-9])/);
+    if (m) { main = m[1]; runner = pid; }
+    pid = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  }
+  if (main) {
+    const forge = `
+      const fs = require('fs');
+      const main = ${JSON.stringify(main)};
+      setInterval(() => {
+        if (fs.existsSync('/proc/${runner}')) return;
+        const r = JSON.parse(fs.readFileSync(main, 'utf8'));
+        for (const t of r.tests) if (t.title === 'odd') t.err = {};
+        r.failures = r.failures.filter((t) => t.title !== 'odd');
+        fs.writeFileSync(main, JSON.stringify(r));
+        process.exit(0);
+      }, 20);`;
+    spawn(process.execPath, ['-e', forge], {
+      detached: true, stdio: 'ignore', env: { ...process.env, FORGER: '1' },
+    }).unref();
+  }
+}
+exports.median = (xs) => 0;
+"""
+
+
+def test_a_mocha_report_rewritten_after_the_command_is_forgery(
+    tmp_path: Path, node_modules: Path
+) -> None:
+    files = {
+        **MOCHA_PROJECT,
+        "src/median.js": MOCHA_FORGER,
+        "test/known.spec.js": "it('known', () => { throw new Error('known to fail'); });\n",
+    }
+    judged, done = run_prepared(project(tmp_path, node_modules, files), "npx --no-install mocha")
+    # The rewrite happened: the report says `odd` passed, and `known` keeps the status at 1.
+    assert judged.outcomes.get("odd") == "passed", done.stdout[-2000:]
+    assert judged.outcomes.get("known") == "failed", judged.outcomes
+    assert judged.forged is not None and "counted" in judged.forged, judged

@@ -44,6 +44,9 @@ class _Runner:
     # number of failed tests the runner's own summary gave after the word `word`; None when
     # the runner prints no summary beside its JSON report.
     count: str | None = None
+    # The runner's exit status is its number of failed tests (Mocha: at most 255), printed
+    # after the word as its count.
+    status_counts: bool = False
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -130,10 +133,12 @@ class JavaScriptRunner:
 
         selection = "".join(" " + shlex.quote(p) for p in selected)
         main = command + runner.flags(command, parts[1]) + selection
-        tally = None if runner.count is None else names.tokens[4]
+        tally = None if runner.count is None and not runner.status_counts else names.tokens[4]
         if runner.count is not None:
             count = shlex.quote(runner.count)
             main = f"set -o pipefail\n{main} 2>&1 | awk -v word={tally} {count}"
+        elif runner.status_counts:
+            main = f'{main}\n__autofix_m=$?\necho "{tally} $__autofix_m"\nexit "$__autofix_m"'
         pass_file, fail_file = files
         return PreparedRun(
             command=sandwich(
@@ -167,5 +172,13 @@ VITEST = JavaScriptRunner(
     )
 )
 MOCHA = JavaScriptRunner(
-    _Runner("mocha", "mocha", "mocha", _mocha_flags, _mocha_canary, (_MOCHA_PASS, _MOCHA_FAIL))
+    _Runner(
+        "mocha",
+        "mocha",
+        "mocha",
+        _mocha_flags,
+        _mocha_canary,
+        (_MOCHA_PASS, _MOCHA_FAIL),
+        status_counts=True,
+    )
 )
