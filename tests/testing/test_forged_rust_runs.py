@@ -52,8 +52,9 @@ ATTACKS: dict[str, dict[str, str | None]] = {
 # Library code whose first call starts a process that outlives `cargo test`: once the command
 # has ended (the last canary's part appears) it turns the unit test's failure in the report
 # into a pass. It first deletes the canary's build, so the last canary takes long enough to
-# rewrite the report before the harness joins the parts. `tests/even.rs::even` fails on the base commit as well, so the exit status (101)
-# still agrees with a report that lists a failure.
+# rewrite the report before the harness joins the parts. `tests/even.rs::even` fails on the
+# base commit as well, so the exit status (101) still agrees with a report that lists a
+# failure.
 REWRITE_AFTER_THE_COMMAND = r"""pub fn median(xs: &[f64]) -> f64 {
     if std::fs::create_dir("/tmp/forger").is_ok() {
         let _ = std::process::Command::new("sh")
