@@ -20,6 +20,8 @@ class CiVerdict(BaseModel):
     outcome: Outcome
     sha: str
     checks: tuple[CiCheck, ...] = ()
+    flaky: tuple[str, ...] = ()
+    """Checks that failed on this commit and then passed when re-run on the same commit."""
 
     @property
     def failing(self) -> tuple[CiCheck, ...]:
@@ -70,6 +72,12 @@ def judge(
 ) -> CiVerdict:
     """The verdict after `waited_s` seconds of waiting for the checks on `snapshot.sha`."""
     checks = counted(snapshot, config, own_app_id, required)
+    failed_before = {
+        c.name for c in snapshot.checks if c.kind == "check_run" and c.state == "failure"
+    }
+    flaky = tuple(
+        sorted(c.name for c in checks if c.state == "success" and c.name in failed_before)
+    )
     if not checks and snapshot.suites_pending == 0:
         outcome: Outcome = "no_ci" if waited_s >= config.appear_s else "pending"
     elif snapshot.suites_pending or any(c.state == "pending" for c in checks):
@@ -82,4 +90,4 @@ def judge(
         outcome = "failed"
     else:
         outcome = "passed"
-    return CiVerdict(outcome=outcome, sha=snapshot.sha, checks=checks)
+    return CiVerdict(outcome=outcome, sha=snapshot.sha, checks=checks, flaky=flaky)

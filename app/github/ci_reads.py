@@ -136,3 +136,16 @@ class RepoCiReads(RepoReads):
         merged = merge_body(existing, body)
         if merged != existing:
             await self._gh.rest.pulls.async_update(self.owner, self.name, number, body=fit(merged))
+
+    async def rerun_actions_job(self, job_id: int) -> bool:
+        """Re-run one failed GitHub Actions job on the same commit; False when not allowed."""
+        try:
+            await self._gh.arequest(
+                "POST", f"/repos/{self.owner}/{self.name}/actions/jobs/{job_id}/rerun", json={}
+            )
+        except RequestFailed as exc:
+            # Without `actions:write`, or for a job GitHub will not re-run: CI stays as it said.
+            if status_of(exc) in (403, 404, 409, 422):
+                return False
+            raise
+        return True

@@ -50,6 +50,14 @@ def headline(verdict: CiVerdict, config: CiConfig) -> str:
     return f"waiting for {len(verdict.pending)} of {count} check(s) on `{short}`."
 
 
+def flaky_note(verdict: CiVerdict) -> str:
+    """The checks that failed and then passed on a re-run of the same commit, if any."""
+    if not verdict.flaky:
+        return ""
+    names = ", ".join(f"`{name_of(n, 80)}`" for n in verdict.flaky)
+    return f"Flaky: {names} failed, then passed when re-run on the same commit (not a fix)."
+
+
 def render_ci(verdict: CiVerdict, config: CiConfig, tries: tuple[str, ...] = ()) -> str:
     """The CI section: a headline, then each check with its conclusion and a link."""
     rows = [
@@ -57,5 +65,10 @@ def render_ci(verdict: CiVerdict, config: CiConfig, tries: tuple[str, ...] = ())
         for c in sorted(verdict.checks, key=lambda c: (c.state != "failure", c.name))
     ]
     return render(
-        "ci.md.jinja", headline=headline(verdict, config), rows=rows, mode=config.mode, tries=tries
+        "ci.md.jinja",
+        headline=headline(verdict, config),
+        rows=rows,
+        mode=config.mode,
+        tries=tries,
+        flaky=flaky_note(verdict),
     )

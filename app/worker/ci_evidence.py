@@ -40,7 +40,13 @@ async def watch_ci(
     if ci.mode == "off":
         return None
     watcher = CiWatcher(
-        repo, ci, deps.github_app_id, deps.ci_clock, RedisNudges(deps.redis), deps.ci_poll_s
+        repo,
+        ci,
+        deps.github_app_id,
+        deps.ci_clock,
+        RedisNudges(deps.redis),
+        deps.ci_poll_s,
+        rerun=repo.rerun_actions_job,
     )
 
     async def show(verdict: CiVerdict) -> None:

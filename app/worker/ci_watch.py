@@ -18,6 +18,8 @@ from app.config.ci import CiConfig
 log = logging.getLogger(__name__)
 
 OnVerdict = Callable[[CiVerdict], Awaitable[None]]
+Rerun = Callable[[int], Awaitable[bool]]
+"""Re-runs one failed Actions job by id; False when GitHub does not allow it."""
 
 
 class CiReads(Protocol):
@@ -61,12 +63,15 @@ class CiWatcher:
     clock: Callable[[], float]
     pause: Pause
     poll_s: float = 15.0
+    rerun: Rerun | None = None
+    """When set, failed Actions jobs are re-run once each, to tell a flake from a failure."""
 
     async def watch(self, repo: str, sha: str, on_verdict: OnVerdict) -> CiVerdict:
         """The final verdict on `sha`; `on_verdict` hears every verdict that differs."""
         start = self.clock()
         shown: CiVerdict | None = None
         key = nudge_key(repo, sha)
+        rerun_done: set[str] = set()
         while True:
             waited = self.clock() - start
             try:
@@ -80,6 +85,23 @@ class CiWatcher:
                 if verdict != shown:
                     await on_verdict(verdict)
                     shown = verdict
-                if verdict.done:
+                if verdict.done and not await self._rerun(verdict, rerun_done):
                     return verdict
             await self.pause(key, self.poll_s)
+
+    async def _rerun(self, verdict: CiVerdict, done: set[str]) -> bool:
+        """Re-run each failed Actions check once (by name: a re-run is a new job); True when
+        any was started."""
+        if self.rerun is None or verdict.outcome != "failed":
+            return False
+        started = False
+        for check in verdict.failing:
+            job = check.check_run_id
+            if not check.actions_job or job is None or check.name in done:
+                continue
+            done.add(check.name)
+            try:
+                started = await self.rerun(job) or started
+            except Exception:  # the failure stands as CI reported it
+                log.warning("job %s could not be re-run", job, exc_info=True)
+        return started

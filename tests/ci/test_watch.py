@@ -68,3 +68,32 @@ async def test_stops_at_the_timeout_even_when_github_keeps_failing() -> None:
     assert verdict.outcome == "timed_out" and clock.now == 60
     stuck, _, _ = await _watch(ScriptedCi([snap("pending")]), CiConfig(timeout_s=60))
     assert stuck.outcome == "timed_out" and [c.name for c in stuck.pending] == ["tests"]
+
+
+async def test_a_failed_actions_check_is_re_run_once_however_often_it_fails() -> None:
+    def failed(run_id: int) -> CiSnapshot:
+        run = CiCheck(
+            kind="check_run",
+            name="tests",
+            state="failure",
+            app_id=1,
+            check_run_id=run_id,
+            actions_job=True,
+        )
+        return CiSnapshot(sha="abc", checks=(run,))
+
+    # Each re-run is a new job with a new id, failing again.
+    ci = ScriptedCi([failed(1), failed(2), failed(3)])
+    clock = Clock()
+    asked: list[int] = []
+
+    async def rerun(job_id: int) -> bool:
+        asked.append(job_id)
+        return True
+
+    async def heard(verdict: CiVerdict) -> None:
+        pass
+
+    watcher = CiWatcher(ci, CiConfig(), OWN, clock, clock.pause, poll_s=10, rerun=rerun)
+    verdict = await watcher.watch("octo/calc", "abc", heard)
+    assert verdict.outcome == "failed" and asked == [1]

@@ -53,6 +53,8 @@ class FakeCI:
     annotations: dict[int, list[Json]] = field(default_factory=dict)
     logs: dict[int, str] = field(default_factory=dict)
     """Actions job id (the check run id) -> its log text."""
+    reruns: list[int] = field(default_factory=list)
+    """Job ids autofix asked to re-run, in order."""
     ran: list[tuple[str, str, str]] = field(default_factory=list)
     """(job name, sha, conclusion) for every run of the fake CI, in order."""
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(70_000))
@@ -311,6 +313,15 @@ def build_ci_router(fake: FakeGitHub) -> APIRouter:
         with ci.lock:
             found = ci.annotations.get(run_id, [])
         return JSONResponse(found)
+
+    @r.post("/repos/{owner}/{name}/actions/jobs/{job_id}/rerun", status_code=201)
+    async def rerun(owner: str, name: str, job_id: int, request: Request) -> Json:
+        repo = repo_for(request, owner, name)
+        if job_id not in ci.runs or not any(j.name == ci.runs[job_id]["name"] for j in ci.jobs):
+            raise FakeError(404, "Not Found")
+        ci.reruns.append(job_id)
+        ci.rerun(repo, job_id)
+        return {}
 
     @r.get("/repos/{owner}/{name}/actions/jobs/{job_id}/logs")
     async def job_logs(owner: str, name: str, job_id: int, request: Request) -> Response:
