@@ -8,7 +8,7 @@ import logging
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from app.ci.verdict import CiVerdict
+from app.ci.verdict import CiVerdict, judge
 from app.config import RepoConfig
 from app.github.models import PullRequestLink
 from app.issue_text import sanitize
@@ -84,6 +84,20 @@ async def ci_feedback(repo: RepoApi, verdict: CiVerdict) -> str:
         parts.append("\n".join(lines))
     text = "\n\n".join(parts).replace("```\n```", "")
     return text.encode()[:MAX_FEEDBACK_BYTES].decode(errors="ignore")
+
+
+async def current_ci_failures(
+    deps: WorkerDeps, repo: RepoApi, config: RepoConfig, head_sha: str
+) -> str:
+    """What CI reports as failing on `head_sha` right now, as refinement feedback ("" if
+    nothing failed or CI is off)."""
+    if config.ci.mode == "off":
+        return ""
+    snapshot = await repo.ci_snapshot(head_sha, deps.github_app_id)
+    verdict = judge(snapshot, config.ci, deps.github_app_id, waited_s=0)
+    if not verdict.failing:
+        return ""
+    return await ci_feedback(repo, verdict.model_copy(update={"outcome": "failed"}))
 
 
 async def second_chance(

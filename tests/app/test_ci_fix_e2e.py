@@ -85,3 +85,23 @@ async def test_fix_attempts_zero_starts_nothing(app: AppUnderTest) -> None:
     await _label(app, "ci:\n  fix_attempts: 0\n")
 
     assert [e.run.trigger for e in executor.executed] == ["label"]
+
+
+async def test_a_maintainers_refine_also_carries_the_current_ci_failures(
+    app: AppUnderTest,
+) -> None:
+    executor = ScriptedExecutor(store=app.store)
+    app.executor = executor
+    app.github.ci.run_on_push(
+        "lint", "echo 'calc.py:2: E225 spacing'; exit 1", branch_prefix="autofix/"
+    )
+    await _label(app, "ci:\n  fix_attempts: 0\n")
+    pr = app.pulls()[0]["number"]
+
+    await app.deliver("issue_comment", app.payloads.comment(pr, "/autofix refine use sum", pr=True))
+    await app.work_off()
+
+    assert [e.run.trigger for e in executor.executed] == ["label", "refine"]
+    feedback = executor.executed[1].run.feedback or ""
+    assert feedback.startswith("use sum")
+    assert "Check `lint`: failure" in feedback and "E225 spacing" in feedback

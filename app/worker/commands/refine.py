@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from app.command_line import CommandLine
+from app.github.publish import branch_of
+from app.worker.ci_fix import current_ci_failures
 from app.worker.commands.table import Call, Command, command
 from app.worker.refine_feedback import refine_feedback
 from app.worker.starting import start_run
+
+log = logging.getLogger(__name__)
 
 
 def feedback(name: str, line: CommandLine) -> Command:
@@ -31,6 +37,15 @@ async def refine(call: Call) -> str:
             f"({feedback.threads_problem}), so the refinement goes on with your words only.",
             topic="threads",
         )
+    text = feedback.text
+    pr = await call.repo.find_pull_request(branch_of(run.issue_number))
+    if pr is not None:
+        try:
+            failures = await current_ci_failures(call.deps, call.repo, call.config, pr.head_sha)
+        except Exception:  # the maintainer's words are the request; CI only adds to them
+            log.warning("CI of PR #%s could not be read", run.pr_number, exc_info=True)
+            failures = ""
+        text = "\n\n".join(part for part in (text, failures) if part)
     return await start_run(
         call.deps,
         call.repo,
@@ -38,5 +53,5 @@ async def refine(call: Call) -> str:
         call.config,
         "refine",
         parent=run,
-        feedback=feedback.text,
+        feedback=text,
     )
