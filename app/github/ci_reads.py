@@ -149,3 +149,21 @@ class RepoCiReads(RepoReads):
                 return False
             raise
         return True
+
+    async def required_checks(self, branch: str) -> frozenset[str] | None:
+        """The check names branch protection requires on `branch`; None when unreadable."""
+        try:
+            data = await self._get(f"branches/{branch}/protection/required_status_checks")
+        except RequestFailed as exc:
+            if status_of(exc) in (403, 404):
+                return None
+            raise
+        if not isinstance(data, dict):
+            return None
+        names = {c for c in data.get("contexts") or [] if isinstance(c, str)}
+        names |= {
+            c["context"]
+            for c in data.get("checks") or []
+            if isinstance(c, dict) and isinstance(c.get("context"), str)
+        }
+        return frozenset(names)

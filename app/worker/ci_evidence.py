@@ -39,6 +39,10 @@ async def watch_ci(
     ci = config.ci
     if ci.mode == "off":
         return None
+    required = None
+    if ci.required_only:
+        repository = await repo.get_repository()
+        required = await repo.required_checks(repository.default_branch)
     watcher = CiWatcher(
         repo,
         ci,
@@ -46,6 +50,7 @@ async def watch_ci(
         deps.ci_clock,
         RedisNudges(deps.redis),
         deps.ci_poll_s,
+        required=required,
         rerun=repo.rerun_actions_job,
     )
 

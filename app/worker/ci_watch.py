@@ -63,6 +63,8 @@ class CiWatcher:
     clock: Callable[[], float]
     pause: Pause
     poll_s: float = 15.0
+    required: frozenset[str] | None = None
+    """The checks branch protection requires (`ci.required_only`); None: every check counts."""
     rerun: Rerun | None = None
     """When set, failed Actions jobs are re-run once each, to tell a flake from a failure."""
 
@@ -81,7 +83,7 @@ class CiWatcher:
                 if waited >= self.config.timeout_s:
                     return CiVerdict(outcome="timed_out", sha=sha)
             else:
-                verdict = judge(snapshot, self.config, self.own_app_id, waited)
+                verdict = judge(snapshot, self.config, self.own_app_id, waited, self.required)
                 if verdict != shown:
                     await on_verdict(verdict)
                     shown = verdict

@@ -142,3 +142,16 @@ async def test_a_check_that_passes_on_re_run_is_reported_flaky_not_fixed(app: Ap
     assert "all 1 check(s)" in status
     assert "Flaky: `tests`" in app.pulls()[0]["body"]
     assert len(app.status_comments(number)) == 1  # nothing to fix: no refinement started
+
+
+async def test_required_only_counts_the_checks_branch_protection_requires(
+    app: AppUnderTest,
+) -> None:
+    app.github.ci.run_on_push("tests", ADDS, branch_prefix="autofix/")
+    app.github.ci.run_on_push("preview", "exit 1", branch_prefix="autofix/")
+    app.github.ci.required[("octo/calc", "main")] = ["tests"]
+
+    number = await _run(app, "ci:\n  required_only: true\n")
+
+    status = _status(app, number)
+    assert "all 1 check(s)" in status and "preview" not in status

@@ -53,6 +53,8 @@ class FakeCI:
     annotations: dict[int, list[Json]] = field(default_factory=dict)
     logs: dict[int, str] = field(default_factory=dict)
     """Actions job id (the check run id) -> its log text."""
+    required: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    """(repo, branch) -> the check names its branch protection requires."""
     reruns: list[int] = field(default_factory=list)
     """Job ids autofix asked to re-run, in order."""
     ran: list[tuple[str, str, str]] = field(default_factory=list)
@@ -313,6 +315,18 @@ def build_ci_router(fake: FakeGitHub) -> APIRouter:
         with ci.lock:
             found = ci.annotations.get(run_id, [])
         return JSONResponse(found)
+
+    @r.get("/repos/{owner}/{name}/branches/{branch}/protection/required_status_checks")
+    async def required(owner: str, name: str, branch: str, request: Request) -> Json:
+        repo = repo_for(request, owner, name)
+        names = ci.required.get((repo.full_name, branch))
+        if names is None:
+            raise FakeError(404, "Branch not protected")
+        return {
+            "strict": False,
+            "contexts": names,
+            "checks": [{"context": n, "app_id": None} for n in names],
+        }
 
     @r.post("/repos/{owner}/{name}/actions/jobs/{job_id}/rerun", status_code=201)
     async def rerun(owner: str, name: str, job_id: int, request: Request) -> Json:
