@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from app.testing.framework import PreparedRun, ReportError, RunNames, TestFramework
+from app.testing.framework import PreparedRun, RunNames, TestFramework
 from app.testing.frameworks import FRAMEWORKS, framework_for
 from app.testing.patches import added_test_files, restrict_patch
 from app.testing.runner import DockerTestRunner, TestPlan
 from app.testing.sandboxes import DockerSandboxes
+from scaling.reports import ReportError
 
 __all__ = [
     "FRAMEWORKS",

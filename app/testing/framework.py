@@ -28,10 +28,6 @@ from scaling.canary import CanaryIds
 from scaling.testrun import Outcome
 
 
-class ReportError(ValueError):
-    """The report is not in the framework's format."""
-
-
 class RunNames(BaseModel):
     """Names chosen at random for one test run, so code under test cannot know them ahead."""
 

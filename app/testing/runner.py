@@ -10,13 +10,14 @@ from pathlib import PurePosixPath
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.testing.command import plain_command, run_script, tail
-from app.testing.framework import ReportError, RunNames
+from app.testing.framework import RunNames
 from app.testing.frameworks import framework_for
 from app.testing.frameworks.junit_files import JUnitFiles
 from app.testing.patches import added_test_files, restrict_patch
 from app.testing.protocols import RunSandbox, SandboxOpener
 from sandbox.builder import WORKSPACE
 from scaling.canary import judge_canaries, judge_tally
+from scaling.reports import ReportError
 from scaling.testids import in_paths
 from scaling.testrun import TestRun
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.testing.framework import ReportError, RunNames
+from app.testing.framework import RunNames
 from app.testing.frameworks import framework_for
 from app.testing.frameworks.cargo_test import CargoTest
 from app.testing.frameworks.gotest import GoTest
 from app.testing.frameworks.javascript import JEST, MOCHA, VITEST
 from app.testing.frameworks.node_test import NodeTest
+from scaling.reports import ReportError
 
 NAMES = RunNames.fresh("/workspace")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.testing.framework import ReportError
+from scaling.reports import ReportError
 from tests.testing.toolchain_runs import require, run_prepared, write_project
 
 # Versions that run on Debian bookworm's Node 18 as well as on newer ones.

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from app.testing.command import run_script
-from app.testing.framework import ReportError, RunNames
+from app.testing.framework import RunNames
 from app.testing.frameworks.junit_files import JUnitFiles
+from scaling.reports import ReportError
 from tests.scaling.reports.files import FIXTURES
 
 SUREFIRE = FIXTURES / "junit" / "surefire"

@@ -8,11 +8,10 @@ import shlex
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
-from app.testing.framework import PreparedRun, ReportError, RunNames
+from app.testing.framework import PreparedRun, RunNames
 from app.testing.frameworks.sandwich import sandwich, split_parts
 from scaling.canary import CanaryIds
-from scaling.reports import ReportError as ParseError
-from scaling.reports import combine, parse_report
+from scaling.reports import ReportError, combine, parse_report
 from scaling.testrun import Outcome
 
 _CARGO_TEST = re.compile(r"(^|[\s;&|(])cargo\s+(?:\+\S+\s+)?test(?=\s|$)")
@@ -111,7 +110,9 @@ class CargoTest:
     def parse(self, report: str) -> dict[str, Outcome]:
         try:
             reports = [parse_report("cargo", part) for part in split_parts(report, 3)]
-        except (ValueError, ParseError) as exc:
+        except ReportError:
+            raise
+        except ValueError as exc:  # the parts of a joined report do not add up
             raise ReportError(str(exc)) from exc
         return dict(combine(reports).outcomes)
 

@@ -8,11 +8,10 @@ import shlex
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
-from app.testing.framework import PreparedRun, ReportError, RunNames
+from app.testing.framework import PreparedRun, RunNames
 from app.testing.frameworks.sandwich import sandwich, split_parts
 from scaling.canary import CanaryIds
-from scaling.reports import ReportError as ParseError
-from scaling.reports import combine, parse_report
+from scaling.reports import ReportError, combine, parse_report
 from scaling.testrun import Outcome
 
 _GO_TEST = re.compile(r"(^|[\s;&|(])go\s+test(?=\s|$)")
@@ -173,7 +172,9 @@ class GoTest:
         try:
             module, *streams = split_parts(report, 4)
             reports = [parse_report("go", s, root=module.strip()) for s in streams]
-        except (ValueError, ParseError) as exc:
+        except ReportError:
+            raise
+        except ValueError as exc:  # the parts of a joined report do not add up
             raise ReportError(str(exc)) from exc
         return dict(combine(reports).outcomes)
 

@@ -16,12 +16,11 @@ import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from app.testing.framework import PreparedRun, ReportError, RunNames
+from app.testing.framework import PreparedRun, RunNames
 from app.testing.frameworks.sandwich import sandwich, split_parts, without_outside_path
 from sandbox.builder import WORKSPACE
 from scaling.canary import CanaryIds
-from scaling.reports import ReportError as ParseError
-from scaling.reports import ReportFormat, combine, parse_report
+from scaling.reports import ReportError, ReportFormat, combine, parse_report
 from scaling.testrun import Outcome
 
 _PASS = "test('{name}', () => {{}});\n"
@@ -154,7 +153,9 @@ class JavaScriptRunner:
         fmt = self._runner.fmt
         try:
             reports = [parse_report(fmt, p, WORKSPACE) for p in split_parts(report, 3)]
-        except (ValueError, ParseError) as exc:
+        except ReportError:
+            raise
+        except ValueError as exc:  # the parts of a joined report do not add up
             raise ReportError(str(exc)) from exc
         outcomes = combine(reports).outcomes
         return {without_outside_path(test): outcome for test, outcome in outcomes.items()}

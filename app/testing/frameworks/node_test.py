@@ -15,12 +15,11 @@ import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.testing.framework import PreparedRun, ReportError, RunNames
+from app.testing.framework import PreparedRun, RunNames
 from app.testing.frameworks.sandwich import sandwich, split_parts, without_outside_path
 from sandbox.builder import WORKSPACE
 from scaling.canary import CanaryIds
-from scaling.reports import ReportError as ParseError
-from scaling.reports import combine, parse_report
+from scaling.reports import ReportError, combine, parse_report
 from scaling.testrun import Outcome
 
 _NODE_TEST = re.compile(r"(^|[\s;&|(])node\s+(?:-[^\s;&|]*\s+)*--test(?=\s|$)")
@@ -99,7 +98,9 @@ class NodeTest:
         try:
             parts = split_parts(report, 3)
             reports = [parse_report("node-events", p, WORKSPACE) for p in parts]
-        except (ValueError, ParseError) as exc:
+        except ReportError:
+            raise
+        except ValueError as exc:  # the parts of a joined report do not add up
             raise ReportError(str(exc)) from exc
         outcomes = combine(reports).outcomes
         return {without_outside_path(test): outcome for test, outcome in outcomes.items()}

@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from string import Template
 
-from app.testing.framework import PreparedRun, ReportError, RunNames
+from app.testing.framework import PreparedRun, RunNames
 from scaling.canary import CanaryIds
-from scaling.reports import ReportError as ParseError
 from scaling.reports import parse_report
 from scaling.testrun import Outcome
 
@@ -71,10 +70,7 @@ class Pytest:
         )
 
     def parse(self, report: str) -> dict[str, Outcome]:
-        try:
-            return dict(parse_report("pytest", report).outcomes)
-        except ParseError as exc:
-            raise ReportError(str(exc)) from exc
+        return dict(parse_report("pytest", report).outcomes)
 
     def tests_failed(self, exit_code: int) -> bool:
         return exit_code == 1  # pytest's ExitCode.TESTS_FAILED
