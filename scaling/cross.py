@@ -13,7 +13,7 @@ from scaling.candidates import Candidate
 from scaling.config import Estimate
 from scaling.diff import changed_test_files
 from scaling.events import CrossChecked, CrossStatus
-from scaling.ledger import combine
+from scaling.ledger import total_estimate
 from scaling.protocols import TestRunner
 from scaling.result import BaselineRecord, CrossCheckResult
 from scaling.state import RunState
@@ -74,7 +74,7 @@ class CrossChecks:
         self.state = state
         # A batch runs concurrently, so it takes about one test run; it must still leave room
         # for the holdout run after it, which is what decides the winner.
-        self.estimate = combine(test_run, test_run)
+        self.estimate = total_estimate(test_run, test_run)
         # By patch identities, so a pair repeated in a later round is not run again.
         self._done: dict[tuple[str, str], CrossCheckResult] = {}
 

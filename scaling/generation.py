@@ -7,7 +7,7 @@ import asyncio
 from scaling.config import EngineConfig
 from scaling.events import RolloutFinished, RolloutStarted, RoundStarted, SummaryReady
 from scaling.issue import Issue
-from scaling.ledger import Reservation, combine
+from scaling.ledger import Reservation, total_estimate
 from scaling.protocols import RolloutRunner, Summarizer
 from scaling.rollout import Rollout, RolloutRequest, Usage
 from scaling.state import RunState
@@ -38,7 +38,7 @@ class Generation:
     def affordable(self) -> str | None:
         """Why not even one more rollout fits, or None."""
         e = self.config.estimates
-        return self.state.ledger.refusal(combine(e.rollout, e.summary, e.tests))
+        return self.state.ledger.refusal(total_estimate(e.rollout, e.summary, e.tests))
 
     async def run(
         self, issue: Issue, round: int, count: int, prior: tuple[RolloutSummary, ...]
@@ -48,7 +48,7 @@ class Generation:
         started: list[tuple[RolloutRequest, Reservation]] = []
         for index in range(count):
             rollout_id = f"r{round}-{index}"
-            hold = self.state.ledger.reserve(combine(e.rollout, e.summary, e.tests))
+            hold = self.state.ledger.reserve(total_estimate(e.rollout, e.summary, e.tests))
             if isinstance(hold, str):
                 self.state.skip(f"rollout {rollout_id}", hold)
                 continue

@@ -66,7 +66,7 @@ class Ledger:
         self.spent = self.spent + usage
 
 
-def combine(*estimates: Estimate) -> Estimate:
+def total_estimate(*estimates: Estimate) -> Estimate:
     """Work done in sequence: costs and durations add up."""
     return Estimate(
         usd=sum(e.usd for e in estimates),

@@ -15,7 +15,7 @@ from app.environment import setup_options
 from app.llm.base import ClosableModel, ModelConfigError
 from app.settings import Settings
 from app.solve.output import write_outputs
-from app.solve.preflight import BadInput, SolveArgs, check_image, prepare
+from app.solve.preflight import BadInput, SolveArgs, prepare, require_local_image
 from app.solve.progress import ProgressView
 from sandbox.client import docker_client
 from sandbox.errors import SandboxError
@@ -94,7 +94,7 @@ async def _docker(job: EngineJob) -> Any:
     except SandboxError as exc:
         raise BadInput(str(exc)) from None
     try:
-        await asyncio.to_thread(check_image, client, job.config.sandbox.image)
+        await asyncio.to_thread(require_local_image, client, job.config.sandbox.image)
     except BadInput:
         client.close()
         raise

@@ -106,7 +106,7 @@ def _config(config_path: str | None, files: RepoFiles) -> RepoConfig:
         raise BadInput(str(exc)) from None
 
 
-def check_image(client: object, image: str) -> None:
+def require_local_image(client: object, image: str) -> None:
     """The sandbox image must exist locally (autofix never pulls on its own)."""
     import docker.errors
 

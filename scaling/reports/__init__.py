@@ -27,11 +27,11 @@ from scaling.reports.jest import parse_jest
 from scaling.reports.junit import parse_junit
 from scaling.reports.libtest import parse_cargo
 from scaling.reports.mocha import parse_mocha
-from scaling.reports.model import ReportError, ReportFormat, TestReport, combine, report_text
+from scaling.reports.model import ReportError, ReportFormat, TestReport, merge_reports, report_text
 from scaling.reports.nodeevents import parse_node_events
 from scaling.reports.tap import parse_tap
 
-__all__ = ["ReportError", "ReportFormat", "TestReport", "combine", "parse_report"]
+__all__ = ["ReportError", "ReportFormat", "TestReport", "merge_reports", "parse_report"]
 
 _NAMES: dict[ReportFormat, str] = {
     "pytest": "pytest JUnit",

@@ -123,7 +123,7 @@ class Outcomes:
         return TestReport(format=fmt, outcomes=self.by_id)
 
 
-def combine(reports: Iterable[TestReport]) -> TestReport:
+def merge_reports(reports: Iterable[TestReport]) -> TestReport:
     """One report from several files of one run (one JUnit file per class, say)."""
     merged = Outcomes()
     fmt: ReportFormat = "junit"

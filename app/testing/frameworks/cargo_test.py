@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from app.testing.framework import PreparedRun, RunNames
 from app.testing.frameworks.sandwich import sandwich, split_parts
 from scaling.canary import CanaryIds
-from scaling.reports import ReportError, combine, parse_report
+from scaling.reports import ReportError, merge_reports, parse_report
 from scaling.testrun import Outcome
 
 _CARGO_TEST = re.compile(r"(^|[\s;&|(])cargo\s+(?:\+\S+\s+)?test(?=\s|$)")
@@ -114,7 +114,7 @@ class CargoTest:
             raise
         except ValueError as exc:  # the parts of a joined report do not add up
             raise ReportError(str(exc)) from exc
-        return dict(combine(reports).outcomes)
+        return dict(merge_reports(reports).outcomes)
 
     def tests_failed(self, exit_code: int) -> bool:
         return exit_code == 101

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from app.testing.framework import PreparedRun, RunNames
 from app.testing.frameworks.sandwich import sandwich, split_parts
 from scaling.canary import CanaryIds
-from scaling.reports import ReportError, combine, parse_report
+from scaling.reports import ReportError, merge_reports, parse_report
 from scaling.testrun import Outcome
 
 _GO_TEST = re.compile(r"(^|[\s;&|(])go\s+test(?=\s|$)")
@@ -176,7 +176,7 @@ class GoTest:
             raise
         except ValueError as exc:  # the parts of a joined report do not add up
             raise ReportError(str(exc)) from exc
-        return dict(combine(reports).outcomes)
+        return dict(merge_reports(reports).outcomes)
 
     def tests_failed(self, exit_code: int) -> bool:
         return exit_code == 1  # `go test`: 1 when tests failed, 2 when a build failed

@@ -20,7 +20,7 @@ from app.testing.framework import PreparedRun, RunNames
 from app.testing.frameworks.sandwich import sandwich, split_parts, without_outside_path
 from sandbox.builder import WORKSPACE
 from scaling.canary import CanaryIds
-from scaling.reports import ReportError, ReportFormat, combine, parse_report
+from scaling.reports import ReportError, ReportFormat, merge_reports, parse_report
 from scaling.testrun import Outcome
 
 _PASS = "test('{name}', () => {{}});\n"
@@ -157,7 +157,7 @@ class JavaScriptRunner:
             raise
         except ValueError as exc:  # the parts of a joined report do not add up
             raise ReportError(str(exc)) from exc
-        outcomes = combine(reports).outcomes
+        outcomes = merge_reports(reports).outcomes
         return {without_outside_path(test): outcome for test, outcome in outcomes.items()}
 
     def tests_failed(self, exit_code: int) -> bool:

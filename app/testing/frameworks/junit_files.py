@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from app.testing.command import plain_command
 from app.testing.framework import PreparedRun, RunNames
 from app.testing.frameworks.sandwich import SEPARATOR
-from scaling.reports import ReportError, combine, parse_report
+from scaling.reports import ReportError, merge_reports, parse_report
 from scaling.testrun import Outcome
 
 
@@ -46,7 +46,7 @@ class JUnitFiles:
         files = [part for part in report.split(SEPARATOR) if part.strip()]
         if not files:
             raise ReportError(f"the test command wrote no file matching {self.pattern}")
-        return dict(combine(parse_report("junit", f) for f in files).outcomes)
+        return dict(merge_reports(parse_report("junit", f) for f in files).outcomes)
 
     def tests_failed(self, exit_code: int) -> bool:
         return exit_code != 0

@@ -39,7 +39,7 @@ class StepView(_View):
     cost_usd: float
 
 
-class RolloutView(_View):
+class RolloutPage(_View):
     """Everything `/runs/{id}/rollouts/{rollout_id}` shows."""
 
     run_id: int
@@ -93,12 +93,12 @@ def rollout_view(
     record: RolloutRecord | None,
     summary: RolloutSummary | None,
     trajectories: Path,
-) -> RolloutView:
+) -> RolloutPage:
     path = trajectory_file(trajectories, rollout_id)
     records = read_trajectory(path) if path.is_file() else []
     start = next((r for r in records if isinstance(r, StartRecord)), None)
     ending = next((r for r in records if isinstance(r, EndRecord)), None)
-    return RolloutView(
+    return RolloutPage(
         run_id=run_id,
         repo=repo,
         rollout_id=rollout_id,

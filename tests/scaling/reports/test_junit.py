@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scaling.reports import ReportError, combine, parse_report
+from scaling.reports import ReportError, merge_reports, parse_report
 from tests.scaling.reports.files import FIXTURES, fixture
 
 
@@ -13,7 +13,7 @@ def test_surefire_files_of_one_run_combine() -> None:
         parse_report("junit", path.read_bytes())
         for path in sorted((FIXTURES / "junit" / "surefire").glob("TEST-*.xml"))
     ]
-    assert combine(reports).outcomes == {
+    assert merge_reports(reports).outcomes == {
         "com.example.StatsTest::oddLength": "passed",
         "com.example.StatsTest::evenLength": "failed",
         "com.example.StatsTest::disabled": "skipped",
