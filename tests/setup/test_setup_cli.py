@@ -57,7 +57,8 @@ def test_setup_registers_the_app_and_stores_it_privately(ghes: FakeGitHub, tmp_p
     assert manifest["callback_urls"] == [f"{PUBLIC}/auth/callback"]
     assert manifest["setup_url"] == f"{PUBLIC}/"
     assert manifest["default_permissions"]["statuses"] == "read"
-    assert manifest["default_permissions"]["actions"] == "read"
+    # Write only so that a failed Actions job can be re-run once, to tell a flake from a failure.
+    assert manifest["default_permissions"]["actions"] == "write"
     assert ghes.manifest_apps.forms[0]["org"] is None
 
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
