@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app.testing import DockerSandboxes, DockerTestRunner, TestPlan, restrict_patch
+from app.testing import DockerSandboxes, DockerTestRunner, restrict_patch
 from sandbox.client import docker_client
 from sandbox.pool import POOL_LABEL, SandboxPool
 from scaling.config import EngineConfig
@@ -19,10 +18,10 @@ from tests.fakes.example_repo import (
     MORE_TESTS,
     NEW_TEST,
     WRONG_MEDIAN,
-    git,
     make_patch,
     make_repo,
 )
+from tests.testing.example_runner import example_runner
 
 pytestmark = pytest.mark.docker
 
@@ -44,22 +43,7 @@ def client() -> Iterator[Any]:
 
 @pytest.fixture
 def runner(tmp_path: Path, client: Any) -> DockerTestRunner:
-    repo = make_repo(tmp_path)
-    sandboxes = DockerSandboxes(
-        repo,
-        git(repo, "rev-parse", "HEAD").strip(),
-        image="autofix-sandbox:bookworm",
-        holdout=("tests/holdout",),
-        run_id=f"test-runner-{secrets.token_hex(4)}",
-        client=client,
-    )
-    plan = TestPlan(
-        command="python3 -m pytest -q",
-        holdout=("tests/holdout",),
-        protected=("tests",),
-        timeout_s=120,
-    )
-    return DockerTestRunner(plan, sandboxes)
+    return example_runner(make_repo(tmp_path), client, "runner")
 
 
 async def test_baseline_candidate_reproduction_and_holdout(runner: DockerTestRunner) -> None:

@@ -7,7 +7,6 @@ sandboxes, real pytest inside them. None may pass, and a forgery flags the candi
 from __future__ import annotations
 
 import asyncio
-import secrets
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from app.testing import DockerSandboxes, DockerTestRunner, TestPlan
+from app.testing import DockerTestRunner
 from sandbox.client import docker_client
 from scaling.baseline import classify_baseline
 from scaling.diff import parse_diff
@@ -23,6 +22,7 @@ from scaling.gate import decide_gate
 from scaling.result import GateResult
 from scaling.tamper import tamper_flags
 from tests.fakes.example_repo import FIXED_MEDIAN, git, make_patch, make_repo
+from tests.testing.example_runner import example_runner
 
 pytestmark = pytest.mark.docker
 
@@ -91,22 +91,7 @@ def client() -> Iterator[Any]:
 
 @pytest.fixture
 def runner(tmp_path: Path, client: Any) -> DockerTestRunner:
-    repo = make_repo(tmp_path)
-    sandboxes = DockerSandboxes(
-        repo,
-        git(repo, "rev-parse", "HEAD").strip(),
-        image="autofix-sandbox:bookworm",
-        holdout=("tests/holdout",),
-        run_id=f"test-forged-{secrets.token_hex(4)}",
-        client=client,
-    )
-    plan = TestPlan(
-        command="python3 -m pytest -q",
-        holdout=("tests/holdout",),
-        protected=("tests",),
-        timeout_s=120,
-    )
-    return DockerTestRunner(plan, sandboxes)
+    return example_runner(make_repo(tmp_path), client, "forged")
 
 
 async def gate_of(runner: DockerTestRunner, edits: dict[str, str | None]) -> GateResult:
@@ -400,21 +385,8 @@ def xdist_runner(tmp_path: Path, client: Any) -> DockerTestRunner:
             archive.extractall(repo / "vendor")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "pytest-xdist")
-    sandboxes = DockerSandboxes(
-        repo,
-        git(repo, "rev-parse", "HEAD").strip(),
-        image="autofix-sandbox:bookworm",
-        holdout=("tests/holdout",),
-        run_id=f"test-forged-{secrets.token_hex(4)}",
-        client=client,
-    )
-    plan = TestPlan(
-        command="PYTHONPATH=vendor${PYTHONPATH:+:$PYTHONPATH} python3 -m pytest -q -n 2",
-        holdout=("tests/holdout",),
-        protected=("tests",),
-        timeout_s=120,
-    )
-    return DockerTestRunner(plan, sandboxes)
+    command = "PYTHONPATH=vendor${PYTHONPATH:+:$PYTHONPATH} python3 -m pytest -q -n 2"
+    return example_runner(repo, client, "forged", command)
 
 
 async def test_tests_in_xdist_workers_are_judged_honestly_and_watched(
