@@ -23,7 +23,7 @@ from app.web.body import MAX_BODY_BYTES, BodyTooSlow, read_body
 from app.web.metric_labels import KNOWN_EVENTS, WEBHOOK_OUTCOMES
 from app.web.signature import sign
 from tests.app.examples import load_example
-from tests.web.live import LiveServer
+from tests.fakes.live_server import LiveServer
 
 SECRET = "abuse-webhook-secret"
 MIB = 1024 * 1024

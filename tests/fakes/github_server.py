@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -12,7 +10,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +23,7 @@ from tests.fakes.github_manifest import ManifestApps, register_manifest_routes
 from tests.fakes.github_oauth import FakeOAuth, build_oauth_api_router, build_oauth_web_router
 from tests.fakes.github_routes import FakeError, build_router, error_response, render_pull
 from tests.fakes.github_state import FakeRepo, GitHubState, commit_files, init_bare
+from tests.fakes.live_server import LiveServer
 
 Json = dict[str, Any]
 
@@ -80,10 +78,8 @@ class FakeGitHub:
         """Called with (method, path) as each request arrives, in the server's thread."""
         """GitHub caps pages at 100 items; tests lower this to exercise pagination cheaply."""
         self.api_prefix = "/api/v3" if ghes else ""
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.bind(("127.0.0.1", 0))
-        port = self._sock.getsockname()[1]
-        self.git_url = f"http://127.0.0.1:{port}"
+        self._live = LiveServer()
+        self.git_url = f"http://127.0.0.1:{self._live.port}"
         self.api_url = self.git_url + self.api_prefix
         self.shapes = Shapes(self.api_url, self.git_url)
         self.state = GitHubState()
@@ -96,31 +92,14 @@ class FakeGitHub:
         self.ci = FakeCI(self)
         """Other apps' checks and statuses, and a fake CI run on every push."""
         self._failures: list[Failure] = []
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self) -> FakeGitHub:
-        config = uvicorn.Config(
-            self._build_app(), log_level="warning", lifespan="off", ws="none", access_log=False
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the fake GitHub server did not start")
-            time.sleep(0.01)
+        self._live.start(self._build_app(), lifespan="off")
         return self
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-        self._sock.close()
+        self._live.stop()
 
     def __enter__(self) -> FakeGitHub:
         return self.start()

@@ -20,8 +20,8 @@ from app.web.server import app_from_settings
 from scaling.events import RolloutStarted, RolloutStep
 from tests.browser import chromium
 from tests.fakes.github_server import FakeGitHub
+from tests.fakes.live_server import LiveServer
 from tests.web.conftest import HIDDEN, dashboard_settings
-from tests.web.live import LiveServer
 from tests.web.samples import finished_result, seed_run, write_trajectory
 
 # Screenshots are kept for people to look at (the folder is ignored by git).

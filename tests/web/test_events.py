@@ -15,8 +15,8 @@ from app.store import Store, migrate
 from app.web.server import app_from_settings
 from scaling.events import RolloutStarted, RolloutStep
 from tests.fakes.github_server import FakeGitHub
+from tests.fakes.live_server import LiveServer
 from tests.web.conftest import OPERATOR_TOKEN, dashboard_settings
-from tests.web.live import LiveServer
 from tests.web.samples import SCRIPT, finished_result, seed_run
 
 BEARER = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}

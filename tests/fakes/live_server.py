@@ -1,4 +1,4 @@
-"""The dashboard served by uvicorn on a loopback port, for event streams and the browser."""
+"""An ASGI app served by uvicorn in a thread on a loopback port: the fake GitHub, the dashboard."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from types import TracebackType
+from typing import Literal
 
 import uvicorn
 from fastapi import FastAPI
@@ -21,8 +22,14 @@ class LiveServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self, app: FastAPI) -> LiveServer:
-        config = uvicorn.Config(app, log_level="warning", ws="none", access_log=False)
+    @property
+    def port(self) -> int:
+        return int(self._sock.getsockname()[1])
+
+    def start(self, app: FastAPI, lifespan: Literal["auto", "on", "off"] = "auto") -> LiveServer:
+        config = uvicorn.Config(
+            app, log_level="warning", lifespan=lifespan, ws="none", access_log=False
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
@@ -31,7 +38,7 @@ class LiveServer:
         deadline = time.monotonic() + 10
         while not self._server.started:
             if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the dashboard did not start")
+                raise RuntimeError(f"the server on port {self.port} did not start")
             time.sleep(0.01)
         return self
 
