@@ -17,7 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.testing.framework import PreparedRun, RunNames
-from app.testing.frameworks.sandwich import sandwich, split_parts, without_outside_path
+from app.testing.frameworks.sandwich import (
+    STRIP_COLOURS,
+    sandwich,
+    split_parts,
+    without_outside_path,
+)
 from sandbox.builder import WORKSPACE
 from scaling.canary import CanaryIds
 from scaling.reports import ReportError, ReportFormat, merge_reports, parse_report
@@ -55,15 +60,15 @@ class _Runner:
 # Jest prints `Tests: N failed, …` on stderr whatever the report. Lines added by code under test
 # can only raise the highest count, never hide the one Jest printed.
 _JEST_COUNT = (
-    "{ print } /^Tests:/ && match($0, /[0-9]+ failed/) "
-    "{ n = substr($0, RSTART, RLENGTH) + 0; if (n > max) max = n } "
+    STRIP_COLOURS + "line ~ /^Tests:/ && match(line, /[0-9]+ failed/) "
+    "{ n = substr(line, RSTART, RLENGTH) + 0; if (n > max) max = n } "
     'END { print word " " max + 0 }'
 )
 
 # Vitest's default reporter, run beside the JSON one, prints `Tests  N failed | …`.
 _VITEST_COUNT = (
-    "{ print } /^ *Tests +[0-9]+ failed/ && match($0, /[0-9]+ failed/) "
-    "{ n = substr($0, RSTART, RLENGTH) + 0; if (n > max) max = n } "
+    STRIP_COLOURS + "line ~ /^ *Tests +[0-9]+ failed/ && match(line, /[0-9]+ failed/) "
+    "{ n = substr(line, RSTART, RLENGTH) + 0; if (n > max) max = n } "
     'END { print word " " max + 0 }'
 )
 

@@ -16,7 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.testing.framework import PreparedRun, RunNames
-from app.testing.frameworks.sandwich import sandwich, split_parts, without_outside_path
+from app.testing.frameworks.sandwich import (
+    STRIP_COLOURS,
+    sandwich,
+    split_parts,
+    without_outside_path,
+)
 from sandbox.builder import WORKSPACE
 from scaling.canary import CanaryIds
 from scaling.reports import ReportError, merge_reports, parse_report
@@ -35,8 +40,10 @@ _FAIL = (
 # highest `ℹ fail N` it gave: lines code under test adds can only raise it, and a report
 # edited after the run lists fewer failures. Killing the counter fails the run.
 _COUNT = (
-    "{ print } /^\u2139 fail [0-9]+$/ { n = $3 + 0; if (n > max) max = n } "
-    'END { print word " " max + 0 }'
+    STRIP_COLOURS
+    + "line ~ /^\u2139 fail [0-9]+$/ "
+    + '{ split(line, f, " "); n = f[3] + 0; if (n > max) max = n } '
+    + 'END { print word " " max + 0 }'
 )
 
 

@@ -17,6 +17,11 @@ from collections.abc import Sequence
 
 SEPARATOR = "\x1e"
 
+# The start of an awk program that passes each line through and keeps a copy without colour
+# codes in `line`: a runner whose summary is coloured (CI=true and FORCE_COLOR turn colours on
+# for many of them) must still be counted.
+STRIP_COLOURS = r'{ print; line = $0; gsub(/\033\[[0-9;]*[A-Za-z]/, "", line) } '
+
 
 def sandwich(first: str, command: str, last: str, parts: Sequence[str], report: str) -> str:
     """The script: `first`, the command in a subshell, `last`, then the parts joined."""
