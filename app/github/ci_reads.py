@@ -3,15 +3,18 @@ and the tails of GitHub Actions job logs. Parsed leniently: CI apps fill fields 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from githubkit.exception import RequestFailed
 
 from app.ci.checks import CiCheck, CiSnapshot, run_state, status_state
 from app.github.convert import fit
-from app.github.errors import status_of
+from app.github.errors import error_message, status_of
 from app.github.pr_text import merge_body
 from app.github.reads import RepoReads
+
+log = logging.getLogger(__name__)
 
 _PAGE = 100
 _MAX_PAGES = 10
@@ -146,6 +149,27 @@ class RepoCiReads(RepoReads):
         except RequestFailed as exc:
             # Without `actions:write`, or for a job GitHub will not re-run: CI stays as it said.
             if status_of(exc) in (403, 404, 409, 422):
+                return False
+            raise
+        return True
+
+    async def rerequest_check_run(self, check_run_id: int) -> bool:
+        """Ask the app behind another app's check run to run it again on the same commit.
+
+        The app answers with a new check run of the same name; False when GitHub refuses.
+        """
+        path = f"/repos/{self.owner}/{self.name}/check-runs/{check_run_id}/rerequest"
+        try:
+            await self._gh.arequest("POST", path, json={})
+        except RequestFailed as exc:
+            # GitHub Actions' runs, runs GitHub will not re-request, or apps that forbid it.
+            if status_of(exc) in (403, 404, 422):
+                log.warning(
+                    "GitHub refused to re-request check run %s in %s: %s",
+                    check_run_id,
+                    self.full_name,
+                    error_message(exc),
+                )
                 return False
             raise
         return True

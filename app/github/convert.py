@@ -102,6 +102,7 @@ def pull_info(pr: PullRequest | PullRequestSimple) -> PullRequestInfo:
         draft=pr.draft is True,
         state=pr.state,
         body=pr.body or "",
+        node_id=pr.node_id,
     )
 
 

@@ -88,6 +88,8 @@ class PullRequestInfo(_Frozen):
     draft: bool
     state: str
     body: str = ""
+    node_id: str = ""
+    """GraphQL's global id of the pull request (what its mutations take)."""
 
 
 class PullRequestLink(_Frozen):

@@ -205,7 +205,9 @@ def render_pull(fake: FakeGitHub, repo: FakeRepo, pr: Json) -> Json:
     """A stored pull request as the API returns it, head and base shas read from git."""
     head = repo.ref_sha(f"refs/heads/{pr['head']}") or "0" * 40
     base = repo.ref_sha(f"refs/heads/{pr['base']}") or "0" * 40
-    return fake.shapes.pull(repo.data, pr["number"], pr, head, base)
+    data = fake.shapes.pull(repo.data, pr["number"], pr, head, base)
+    data["node_id"] = repo.pull_node_id(pr["number"])
+    return data
 
 
 def fake_pulls(r: APIRouter, fake: FakeGitHub, repo_for: Any) -> None:

@@ -73,6 +73,8 @@ class FakeGitHub:
         self.app_id = app_id
         self.clock = clock
         self.drafts_supported = True
+        self.refuse_ready_for_review = False
+        """Answer the ready-for-review mutation with FORBIDDEN, as for an App that may not."""
         self.max_per_page = 100
         self.observers: list[Callable[[str, str], None]] = []
         """Called with (method, path) as each request arrives, in the server's thread."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 import shutil
 import subprocess
@@ -86,6 +87,11 @@ class FakeRepo:
         """`git log -1 --format=FMT REF` in the bare repository."""
         return git("log", "-1", f"--format={fmt}", ref, cwd=self.bare).strip()
 
+    def pull_node_id(self, number: int) -> str:
+        """The GraphQL global id of pull request `number`, shaped like GitHub's `PR_kwDO...`."""
+        packed = base64.urlsafe_b64encode(f"{self.data['id']}:{number}".encode()).decode()
+        return "PR_kwDO" + packed.rstrip("=")
+
     def changed_files(self, base: str, head: str) -> list[str]:
         out = git("diff", "--name-only", f"{base}...{head}", cwd=self.bare)
         return out.split()
@@ -149,6 +155,8 @@ class GitHubState:
     review_comments: dict[tuple[str, int, int], list[Json]] = field(default_factory=dict)
     review_threads: dict[tuple[str, int], list[Json]] = field(default_factory=dict)
     """(repo, pull request) -> GraphQL `PullRequestReviewThread` nodes."""
+    marked_ready: list[tuple[str, int]] = field(default_factory=list)
+    """(repo, pull request) for every ready-for-review mutation the fake accepted."""
     permissions: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, tuple[int, float]] = field(default_factory=dict)
     """token -> (installation id, expiry as a unix time)."""
