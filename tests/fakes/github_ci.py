@@ -1,5 +1,6 @@
 """The fake GitHub's CI side: other apps' check suites and runs, commit statuses, annotations,
-Actions job logs, and a fake CI that runs a test-chosen command on every pushed head."""
+Actions job logs, and a fake CI that runs a test-chosen command on every pushed head, as GitHub
+Actions or as another CI app. Its endpoints are in `github_ci_routes`."""
 
 from __future__ import annotations
 
@@ -11,10 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-
-from tests.fakes.github_routes import FakeError
 from tests.fakes.github_state import FakeRepo
 
 if TYPE_CHECKING:
@@ -37,6 +34,16 @@ class CiJob:
     flaky_failures: int = 0
     """Fail this many runs first whatever the command says (a flaky check)."""
     annotations: list[Json] = field(default_factory=list)
+    app: Json = field(default_factory=lambda: dict(ACTIONS_APP))
+    """The app reporting the check run: GitHub Actions unless set (e.g. another CI service)."""
+
+    @property
+    def actions(self) -> bool:
+        return is_actions(self.app)
+
+
+def is_actions(app: Json) -> bool:
+    return bool(app.get("slug") == ACTIONS_APP["slug"])
 
 
 @dataclass
@@ -57,6 +64,10 @@ class FakeCI:
     """(repo, branch) -> the check names its branch protection requires."""
     reruns: list[int] = field(default_factory=list)
     """Job ids autofix asked to re-run, in order."""
+    rerequests: list[int] = field(default_factory=list)
+    """Check run ids GitHub accepted a re-request for, in order."""
+    refuse_rerequests: bool = False
+    """Answer every re-request with 403, as for an app whose checks others may not re-request."""
     ran: list[tuple[str, str, str]] = field(default_factory=list)
     """(job name, sha, conclusion) for every run of the fake CI, in order."""
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(70_000))
@@ -85,6 +96,10 @@ class FakeCI:
         with self.lock:
             suite = self._suite(repo, sha, app or ACTIONS_APP)
             run_id = next(self.ids)
+            if is_actions(suite["app"]):
+                page = f"{self.fake.git_url}/{repo.full_name}/actions/runs/1/job/{run_id}"
+            else:
+                page = f"{self.fake.git_url}/_ci/{suite['app'].get('slug')}/builds/{run_id}"
             run = {
                 "id": run_id,
                 "name": name,
@@ -92,8 +107,8 @@ class FakeCI:
                 "status": status,
                 "conclusion": conclusion if status == "completed" else None,
                 "url": f"{self.fake.api_url}/repos/{repo.full_name}/check-runs/{run_id}",
-                "html_url": f"{self.fake.git_url}/{repo.full_name}/actions/runs/1/job/{run_id}",
-                "details_url": f"{self.fake.git_url}/{repo.full_name}/actions/runs/1/job/{run_id}",
+                "html_url": page,
+                "details_url": page,
                 "external_id": "",
                 "started_at": "2026-12-07T09:00:00Z",
                 "completed_at": "2026-12-07T09:01:00Z" if status == "completed" else None,
@@ -112,7 +127,7 @@ class FakeCI:
             }
             self.runs[run_id] = run
             self._settle(suite)
-        self._send("check_run", repo, run, "completed" if status == "completed" else "created")
+        self.notify("check_run", repo, run, "completed" if status == "completed" else "created")
         return run
 
     def add_status(
@@ -146,16 +161,32 @@ class FakeCI:
 
     def start(self, repo: FakeRepo, sha: str, job: CiJob) -> Json:
         """Start `job` on `sha` in the background; the check run is in progress until it ends."""
-        run = self.add_check_run(repo, sha, job.name, status="in_progress", conclusion=None)
+        run = self.add_check_run(
+            repo, sha, job.name, status="in_progress", conclusion=None, app=job.app
+        )
         thread = threading.Thread(target=self._execute, args=(repo, sha, job, run), daemon=True)
         self._threads.append(thread)
         thread.start()
         return run
 
+    def job_of(self, run_id: int) -> CiJob | None:
+        """The job behind check run `run_id`, when the fake CI ran it."""
+        run = self.runs.get(run_id)
+        if run is None:
+            return None
+        same = (j for j in self.jobs if j.name == run["name"] and j.app["id"] == run["app"]["id"])
+        return next(same, None)
+
     def rerun(self, repo: FakeRepo, run_id: int) -> Json:
-        """Re-run a check run's job on the same sha (as "Re-run failed jobs" would)."""
+        """Run a check run's job again on the same sha, as a new check run of the same name.
+
+        GitHub Actions does this on "Re-run failed jobs"; another app does it when GitHub
+        tells it its check run was re-requested.
+        """
         old = self.runs[run_id]
-        job = next(j for j in self.jobs if j.name == old["name"])
+        job = self.job_of(run_id)
+        if job is None:
+            raise KeyError(f"check run {run_id} was not run by the fake CI")
         return self.start(repo, old["head_sha"], job)
 
     def wait(self, timeout: float = 120.0) -> None:
@@ -195,10 +226,11 @@ class FakeCI:
             if not passed and job.annotations:
                 self.annotations[run["id"]] = list(job.annotations)
                 run["output"]["annotations_count"] = len(job.annotations)
-            self.logs[run["id"]] = f"##[group]Run {job.command}\n{text}\n##[error]exit\n"
+            if job.actions:
+                self.logs[run["id"]] = f"##[group]Run {job.command}\n{text}\n##[error]exit\n"
             self._settle(self.suites[run["check_suite"]["id"]])
             self.ran.append((job.name, sha, conclusion))
-        self._send("check_run", repo, run, "completed")
+        self.notify("check_run", repo, run, "completed")
 
     # --- internals ------------------------------------------------------------------------
     def _suite(self, repo: FakeRepo, sha: str, app: Json) -> Json:
@@ -226,7 +258,8 @@ class FakeCI:
         else:
             suite.update(status="in_progress", conclusion=None)
 
-    def _send(self, event: str, repo: FakeRepo, run: Json, action: str) -> None:
+    def notify(self, event: str, repo: FakeRepo, run: Json, action: str) -> None:
+        """Send autofix the webhook GitHub would for `run` (when a target is set)."""
         if self.webhook is None:
             return
         public = {k: v for k, v in run.items() if not k.startswith("_")}
@@ -236,130 +269,4 @@ class FakeCI:
         self.webhook(event, payload)
 
 
-def _public(item: Json) -> Json:
-    return {k: v for k, v in item.items() if not k.startswith("_")}
-
-
-def build_ci_router(fake: FakeGitHub) -> APIRouter:
-    """Reads of CI results: check runs and suites of a commit, statuses, annotations, logs."""
-    r = APIRouter()
-    ci = fake.ci
-
-    def repo_for(request: Request, owner: str, name: str) -> FakeRepo:
-        installation_id = fake.auth.authenticate_installation(request)
-        repo = fake.state.repo(owner, name)
-        if repo is None or repo.installation_id != installation_id:
-            raise FakeError(404, "Not Found")
-        return repo
-
-    def runs_of(repo: FakeRepo, sha: str) -> list[Json]:
-        own = [
-            {**run, "app": {"id": fake.app_id, "slug": "autofix", "name": "autofix"}}
-            for run in fake.state.check_runs.values()
-            if run.get("head_sha") == sha
-        ]
-        with ci.lock:
-            other = [
-                _public(run)
-                for run in ci.runs.values()
-                if run["_repo"] == repo.full_name and run["head_sha"] == sha
-            ]
-        return own + other
-
-    def resolve(repo: FakeRepo, ref: str) -> str:
-        return repo.ref_sha(ref) or repo.ref_sha(f"refs/heads/{ref}") or ref
-
-    @r.get("/repos/{owner}/{name}/commits/{ref}/check-runs")
-    async def commit_check_runs(owner: str, name: str, ref: str, request: Request) -> Json:
-        repo = repo_for(request, owner, name)
-        runs = runs_of(repo, resolve(repo, ref))
-        return {"total_count": len(runs), "check_runs": runs}
-
-    @r.get("/repos/{owner}/{name}/commits/{ref}/check-suites")
-    async def commit_check_suites(owner: str, name: str, ref: str, request: Request) -> Json:
-        repo = repo_for(request, owner, name)
-        sha = resolve(repo, ref)
-        with ci.lock:
-            suites = [
-                _public(s)
-                for s in ci.suites.values()
-                if s["_repo"] == repo.full_name and s["head_sha"] == sha
-            ]
-        return {"total_count": len(suites), "check_suites": suites}
-
-    @r.get("/repos/{owner}/{name}/commits/{ref}/status")
-    async def combined_status(owner: str, name: str, ref: str, request: Request) -> Json:
-        repo = repo_for(request, owner, name)
-        sha = resolve(repo, ref)
-        latest: dict[str, Json] = {}
-        with ci.lock:
-            for status in ci.statuses.get((repo.full_name, sha), []):
-                latest[status["context"]] = status
-        states = [s["state"] for s in latest.values()]
-        if any(s in ("failure", "error") for s in states):
-            state = "failure"
-        elif not states or "pending" in states:
-            state = "pending"
-        else:
-            state = "success"
-        return {
-            "state": state,
-            "sha": sha,
-            "total_count": len(latest),
-            "statuses": list(latest.values()),
-        }
-
-    @r.get("/repos/{owner}/{name}/check-runs/{run_id}/annotations")
-    async def annotations(owner: str, name: str, run_id: int, request: Request) -> Response:
-        repo_for(request, owner, name)
-        with ci.lock:
-            found = ci.annotations.get(run_id, [])
-        return JSONResponse(found)
-
-    @r.get("/repos/{owner}/{name}/branches/{branch}/protection/required_status_checks")
-    async def required(owner: str, name: str, branch: str, request: Request) -> Json:
-        repo = repo_for(request, owner, name)
-        names = ci.required.get((repo.full_name, branch))
-        if names is None:
-            raise FakeError(404, "Branch not protected")
-        return {
-            "strict": False,
-            "contexts": names,
-            "checks": [{"context": n, "app_id": None} for n in names],
-        }
-
-    @r.post("/repos/{owner}/{name}/actions/jobs/{job_id}/rerun", status_code=201)
-    async def rerun(owner: str, name: str, job_id: int, request: Request) -> Json:
-        repo = repo_for(request, owner, name)
-        if job_id not in ci.runs or not any(j.name == ci.runs[job_id]["name"] for j in ci.jobs):
-            raise FakeError(404, "Not Found")
-        ci.reruns.append(job_id)
-        ci.rerun(repo, job_id)
-        return {}
-
-    @r.get("/repos/{owner}/{name}/actions/jobs/{job_id}/logs")
-    async def job_logs(owner: str, name: str, job_id: int, request: Request) -> Response:
-        repo_for(request, owner, name)
-        if job_id not in ci.logs:
-            return JSONResponse({"message": "Not Found"}, status_code=404)
-        # GitHub answers with a short-lived download address elsewhere.
-        return RedirectResponse(f"{fake.git_url}/_ci-logs/{job_id}", status_code=302)
-
-    return r
-
-
-def build_log_download_router(fake: FakeGitHub) -> APIRouter:
-    """The download address job logs redirect to (no API authentication, as on GitHub)."""
-    r = APIRouter()
-
-    @r.get("/_ci-logs/{job_id}")
-    async def download(job_id: int) -> Response:
-        text = fake.ci.logs.get(job_id)
-        if text is None:
-            return PlainTextResponse("gone", status_code=404)
-        return PlainTextResponse(text)
-
-    return r
-
-
-__all__ = ["ACTIONS_APP", "CiJob", "FakeCI", "build_ci_router", "build_log_download_router"]
+__all__ = ["ACTIONS_APP", "CiJob", "FakeCI", "is_actions"]

@@ -16,7 +16,8 @@ from starlette.concurrency import run_in_threadpool
 
 from tests.fakes.git_http import run_http_backend
 from tests.fakes.github_auth import FakeAuth
-from tests.fakes.github_ci import FakeCI, build_ci_router, build_log_download_router
+from tests.fakes.github_ci import FakeCI
+from tests.fakes.github_ci_routes import build_ci_router, build_log_download_router
 from tests.fakes.github_examples import Shapes
 from tests.fakes.github_graphql import build_graphql_router, thread_node
 from tests.fakes.github_manifest import ManifestApps, register_manifest_routes
