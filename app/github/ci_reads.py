@@ -156,7 +156,9 @@ class RepoCiReads(RepoReads):
     async def rerequest_check_run(self, check_run_id: int) -> bool:
         """Ask the app behind another app's check run to run it again on the same commit.
 
-        The app answers with a new check run of the same name; False when GitHub refuses.
+        The app answers with a new check run of the same name. False when GitHub refuses,
+        which its documentation says it does (403) for a check run of an App other than the
+        caller: callers must treat False as "this failure cannot be re-run".
         """
         path = f"/repos/{self.owner}/{self.name}/check-runs/{check_run_id}/rerequest"
         try:

@@ -67,7 +67,8 @@ class FakeCI:
     rerequests: list[int] = field(default_factory=list)
     """Check run ids GitHub accepted a re-request for, in order."""
     refuse_rerequests: bool = False
-    """Answer every re-request with 403, as for an app whose checks others may not re-request."""
+    """Answer every re-request with 403. GitHub documents this answer for a check run that
+    belongs to an App other than the caller, so it is what github.com is likely to say."""
     ran: list[tuple[str, str, str]] = field(default_factory=list)
     """(job name, sha, conclusion) for every run of the fake CI, in order."""
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(70_000))
