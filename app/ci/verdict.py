@@ -69,8 +69,14 @@ def judge(
     own_app_id: int,
     waited_s: float,
     required: frozenset[str] | None = None,
+    *,
+    spent_s: float = 0.0,
 ) -> CiVerdict:
-    """The verdict after `waited_s` seconds of waiting for the checks on `snapshot.sha`."""
+    """The verdict after `waited_s` seconds of waiting for the checks on `snapshot.sha`.
+
+    `spent_s` is what waiting on earlier heads of the same run took from the CI budget
+    (`ci.timeout_s`): the budget runs out on the sum.
+    """
     checks = counted(snapshot, config, own_app_id, required)
     failed_before = {
         c.name for c in snapshot.checks if c.kind == "check_run" and c.state == "failure"
@@ -82,7 +88,7 @@ def judge(
         outcome: Outcome = "no_ci" if waited_s >= config.appear_s else "pending"
     elif snapshot.suites_pending or any(c.state == "pending" for c in checks):
         outcome = "pending"
-        if waited_s >= config.timeout_s:
+        if waited_s + spent_s >= config.timeout_s:
             # What failed so far is known; what never finished is the timeout's.
             failed = any(c.state == "failure" for c in checks)
             outcome = "failed" if failed else "timed_out"

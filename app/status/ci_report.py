@@ -72,3 +72,20 @@ def render_ci(verdict: CiVerdict, config: CiConfig, tries: tuple[str, ...] = ())
         tries=tries,
         flaky=flaky_note(verdict),
     )
+
+
+def _duration(seconds: float) -> str:
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def budget_line(spent_s: float, wall_s: int) -> str:
+    """The CI budget: how much of `ci.timeout_s` this run spent waiting for checks."""
+    spent = min(max(spent_s, 0.0), float(wall_s))
+    return (
+        f"<sub>CI budget: waited {_duration(spent)} of {_duration(wall_s)} (`ci.timeout_s`, "
+        "counted apart from the run's own budget).</sub>"
+    )

@@ -15,7 +15,7 @@ from redis.exceptions import RedisError
 from app.telemetry.labels import bounded
 from app.trigger import HANDLE_JOB
 from app.web.body import BadLength, BodyTooLarge, BodyTooSlow, read_body
-from app.web.ci_events import CI_EVENTS, ci_nudge_key, nudge
+from app.web.ci_events import CI_EVENTS, CiLooks, ci_head
 from app.web.enqueue import DeliveryQueue
 from app.web.metric_labels import WEBHOOK_OUTCOMES, WebhookOutcome, event_label
 from app.web.metrics import WebMetrics
@@ -36,6 +36,7 @@ def build_router(
     """The webhook route bound to its dependencies."""
     router = APIRouter()
     deliveries = DeliveryQueue(queue)
+    looks = CiLooks(queue)
 
     @router.post("/webhook")
     async def webhook(request: Request) -> Response:
@@ -95,14 +96,14 @@ def build_router(
         return 202, accepted
 
     async def _nudge(body: bytes) -> tuple[int, WebhookOutcome]:
-        key = ci_nudge_key(body)
-        if key is None:
+        head = ci_head(body)
+        if head is None:
             return 202, "ignored"
         try:
-            await nudge(queue, key)
+            looked = await looks.nudge(*head)
         except (RedisError, OSError):
             log.exception("CI event not passed on: redis unavailable")
             return 503, "queue_unavailable"
-        return 202, "nudged"
+        return 202, looked
 
     return router

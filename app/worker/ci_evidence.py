@@ -1,4 +1,5 @@
-"""After publishing: watch the repository's CI on autofix's head and show what it said."""
+"""Showing what CI said: the status comment's CI section as it changes, and once a verdict is
+in, the PR description's CI section and autofix's check run on the head."""
 
 from __future__ import annotations
 
@@ -6,80 +7,76 @@ import logging
 
 from app.ci.verdict import CiVerdict
 from app.config import RepoConfig
-from app.github.models import PullRequestLink
-from app.status.ci_report import render_ci
+from app.status.ci_report import budget_line, render_ci
 from app.status.render import render_check, render_pr_body
-from app.status.tracker import RunTracker
 from app.store.records import Run
-from app.worker.ci_watch import CiWatcher, RedisNudges
+from app.worker.ci_act import as_winner
+from app.worker.ci_follow import SLOT, CiFollow
 from app.worker.deps import WorkerDeps
 from app.worker.ports import RepoApi
 from app.worker.publishing import CHECK_NAME
-from app.worker.status_writer import StatusWriter
 from scaling.result import RunResult
 
 log = logging.getLogger(__name__)
 
 
-async def watch_ci(
+def ci_section(
+    config: RepoConfig, state: CiFollow, verdict: CiVerdict | None, now: float
+) -> tuple[str, str]:
+    """The status comment's section (outcome, notes, CI, budget) and the CI part alone."""
+    ci = config.ci
+    spent = state.spent_s + (0.0 if state.settled else max(now - state.head_since, 0.0))
+    budget = budget_line(spent, ci.timeout_s)
+    if verdict is None:
+        report = f"**CI** ({ci.mode}): waiting for checks on `{state.head_sha[:7]}`."
+    else:
+        report = render_ci(verdict, ci, state.tries)
+    parts = [state.outcome, *state.notes, report, budget]
+    return "\n\n".join(p.strip() for p in parts if p.strip()), report
+
+
+async def show_ci(
     deps: WorkerDeps,
-    repo: RepoApi,
+    gh: RepoApi,
     run: Run,
     config: RepoConfig,
-    result: RunResult,
-    link: PullRequestLink,
-    tracker: RunTracker,
-    writer: StatusWriter,
-    tries: tuple[str, ...] = (),
-) -> CiVerdict | None:
-    """The CI verdict on the PR's head (None when `ci.mode` is off), shown as it changes.
-
-    `tries` lists earlier heads of the same pull request and what CI said about them.
-    """
-    ci = config.ci
-    if ci.mode == "off":
-        return None
-    required = None
-    if ci.required_only:
-        repository = await repo.get_repository()
-        required = await repo.required_checks(repository.default_branch)
-    watcher = CiWatcher(
-        repo,
-        ci,
-        deps.github_app_id,
-        deps.ci_clock,
-        RedisNudges(deps.redis),
-        deps.ci_poll_s,
-        required=required,
-        rerun=repo.rerun_actions_job,
-    )
-
-    async def show(verdict: CiVerdict) -> None:
-        tracker.ci = render_ci(verdict, ci, tries)
-        tracker.touch()
-        await writer.flush()
-
-    verdict = await watcher.watch(run.repo, link.head_sha, show)
-    await _evidence(deps, repo, run, result, link, render_ci(verdict, ci, tries))
-    return verdict
+    state: CiFollow,
+    verdict: CiVerdict | None,
+    now: float,
+    *,
+    final: bool,
+) -> CiFollow:
+    """Update what maintainers see when it changed; the state with the section shown."""
+    section, report = ci_section(config, state, verdict, now)
+    if section != state.section:
+        try:
+            await gh.upsert_status_comment(
+                run.issue_number,
+                str(run.id),
+                state.comment.replace(SLOT, section),
+                comment_id=run.status_comment_id,
+            )
+        except Exception:  # shown on the next change; the log says why not now
+            log.warning("run %s: CI results not shown in the status comment", run.id, exc_info=True)
+            return state
+        state = state.model_copy(update={"section": section})
+    if final:
+        await _evidence(deps, gh, run, state, report)
+    return state
 
 
-async def _evidence(
-    deps: WorkerDeps,
-    repo: RepoApi,
-    run: Run,
-    result: RunResult,
-    link: PullRequestLink,
-    section: str,
-) -> None:
+async def _evidence(deps: WorkerDeps, gh: RepoApi, run: Run, state: CiFollow, report: str) -> None:
     """The CI section in the PR description and in autofix's check run on the head."""
+    result = await _shown_result(deps, run, state)
+    if result is None:
+        return
     body = render_pr_body(run.issue_number, result, run_url=deps.run_url(run.id))
     try:
-        await repo.update_pull_body(link.number, f"{body.rstrip()}\n\n## CI\n\n{section}")
+        await gh.update_pull_body(state.pr, f"{body.rstrip()}\n\n## CI\n\n{report}")
     except Exception:  # the status comment has it too; the log says why the body does not
         log.exception("run %s: CI results not added to the PR description", run.id)
     try:
-        snapshot = await repo.ci_snapshot(link.head_sha, deps.github_app_id)
+        snapshot = await gh.ci_snapshot(state.head_sha, deps.github_app_id)
         own = [
             c
             for c in snapshot.checks
@@ -87,10 +84,22 @@ async def _evidence(
         ]
         if own and own[-1].check_run_id is not None:
             check = render_check(result)
-            await repo.update_check_run(
+            await gh.update_check_run(
                 own[-1].check_run_id,
                 title=check.title,
-                summary=f"{check.summary}\n\n{section}\n\n{check.text}",
+                summary=f"{check.summary}\n\n{report}\n\n{check.text}",
             )
     except Exception:
         log.exception("run %s: CI results not added to the check run", run.id)
+
+
+async def _shown_result(deps: WorkerDeps, run: Run, state: CiFollow) -> RunResult | None:
+    """The run's result as the pull request shows it: with the candidate now on its head."""
+    result = await deps.store.get_result(run.id)
+    if result is None or result.winner is None or state.rollout_id is None:
+        return result
+    if result.winner.rollout_id == state.rollout_id:
+        return result
+    patch = await deps.store.get_patch(run.id, state.rollout_id)
+    found = next((c for c in result.candidates if state.rollout_id in c.rollout_ids), None)
+    return as_winner(result, state.rollout_id, found.round if found else 0, patch or "")

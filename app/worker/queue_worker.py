@@ -10,6 +10,7 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker
 
 from app.queue import dump_job, load_job
+from app.worker.ci_look import look_at_ci
 from app.worker.deps import WorkerDeps, deps_of
 from app.worker.handle import handle_trigger
 from app.worker.recovery import recover_orphans
@@ -26,6 +27,8 @@ HANDLE_TRIES = 3
 RUN_TIMEOUT_S = 3 * 3600
 RUN_TRIES = 1
 STATUS_TIMEOUT_S = 60
+# One look at a head's CI; pushing the next candidate (gate mode) clones the repository.
+LOOK_TIMEOUT_S = 600
 RECOVER_TIMEOUT_S = 120
 PRUNE_TIMEOUT_S = 600
 SWEEP_TIMEOUT_S = 300
@@ -68,6 +71,8 @@ def worker_options(
             ),
             func(run_issue, timeout=RUN_TIMEOUT_S, max_tries=RUN_TRIES, keep_result=24 * 3600),
             func(refresh_status, timeout=STATUS_TIMEOUT_S, max_tries=2, keep_result=600),
+            # No result kept: a look's job id is free again as soon as it ends.
+            func(look_at_ci, timeout=LOOK_TIMEOUT_S, max_tries=2, keep_result=0),
         ],
         "cron_jobs": [
             cron(

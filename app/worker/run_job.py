@@ -17,8 +17,7 @@ from app.store.errors import InvalidTransition
 from app.store.records import Run, RunStatus
 from app.telemetry.context import bind
 from app.trigger import LabelledIssue
-from app.worker.ci_fix import second_chance
-from app.worker.ci_gate import gate_on_ci
+from app.worker.ci_look import follow_pr, waiting_note
 from app.worker.deps import WorkerDeps, deps_of
 from app.worker.issue import IssueEdited, outsider_editor, writers_issue
 from app.worker.ports import RepoApi
@@ -154,30 +153,18 @@ async def _execute(
             return "branch_moved"
         tracker.pr_url = link.url
         tracker.outcome = f"Proposed `{result.winner.rollout_id}` in {link.url}."
-        tracker.touch()
-        await writer.flush()
-        verdict = None
-        try:
-            verdict, said, link = await gate_on_ci(
-                deps, repo, run, config, result, link, tracker, writer
-            )
-            tracker.outcome = said or tracker.outcome
-        except Exception:  # the pull request stands whatever happened while watching its CI
-            log.exception("run %s: watching CI failed", run.id)
+        if config.ci.mode != "off":
+            tracker.ci = waiting_note(config, link)
         tracker.phase = "done"
         tracker.touch()
         await writer.flush()
         await _finish(deps, run.id, "resolved", winner=result.winner.rollout_id)
-        # Only a finished run may start the next one (one active run per issue).
+        # Only a finished run may start the next one (one active run per issue): CI is
+        # followed by short look jobs from here on, holding no worker slot while it runs.
         try:
-            fix = await second_chance(deps, repo, run, config, verdict, link)
-        except Exception:
-            log.exception("run %s: the CI fix attempt could not start", run.id)
-            fix = ""
-        if fix:
-            tracker.outcome = f"{tracker.outcome} {fix}"
-            tracker.touch()
-            await writer.flush()
+            await follow_pr(deps, repo, run, config, tracker, link)
+        except Exception:  # the pull request stands whatever happens to its CI
+            log.exception("run %s: its CI could not be followed", run.id)
         return "resolved"
     why, advice = explain_outcome(result)
     tracker.phase = "failed" if result.status == "error" else "done"
