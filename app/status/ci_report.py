@@ -47,6 +47,8 @@ def headline(verdict: CiVerdict, config: CiConfig) -> str:
             f"still running on `{short}` after {config.timeout_s} s ({names}); autofix stopped "
             "waiting."
         )
+    if not count:
+        return f"no check on `{short}` yet; waiting up to {config.appear_s} s for one to appear."
     return f"waiting for {len(verdict.pending)} of {count} check(s) on `{short}`."
 
 

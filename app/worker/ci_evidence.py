@@ -7,7 +7,7 @@ import logging
 
 from app.ci.verdict import CiVerdict
 from app.config import RepoConfig
-from app.status.ci_report import budget_line, render_ci
+from app.status.ci_report import budget_line, name_of, render_ci
 from app.status.render import render_check, render_pr_body
 from app.store.records import Run
 from app.worker.ci_act import as_winner
@@ -31,8 +31,22 @@ def ci_section(
         report = f"**CI** ({ci.mode}): waiting for checks on `{state.head_sha[:7]}`."
     else:
         report = render_ci(verdict, ci, state.tries)
-    parts = [state.outcome, *state.notes, report, budget]
+    parts = [state.outcome, *state.notes, report, _not_rerun(state, verdict), budget]
     return "\n\n".join(p.strip() for p in parts if p.strip()), report
+
+
+def _not_rerun(state: CiFollow, verdict: CiVerdict | None) -> str:
+    """Failures autofix could not re-run, so it cannot tell whether they were flakes."""
+    if verdict is None:
+        return ""
+    names = [c.name for c in verdict.failing if c.kind == "status" or state.reruns.get(c.name) == 0]
+    if not names:
+        return ""
+    listed = ", ".join(f"`{name_of(n, 80)}`" for n in sorted(set(names)))
+    return (
+        f"Not re-run, so a flake cannot be told from a failure: {listed} (commit statuses "
+        "cannot be re-run, and GitHub lets only the app that made a check re-request it)."
+    )
 
 
 async def show_ci(

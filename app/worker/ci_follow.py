@@ -54,6 +54,8 @@ class CiFollow(BaseModel):
     reruns: dict[str, int] = Field(default_factory=dict)
     """Check name -> the id of the failed check run re-run on this head."""
     rerun_at: float | None = None
+    reopened_at: float | None = None
+    """When checks on a head with a verdict started running again (a re-run); None otherwise."""
     outcome: str = ""
     """The run's own sentence about the pull request ("Proposed ... in ...")."""
     notes: tuple[str, ...] = ()

@@ -60,7 +60,7 @@ async def _look(
     state = await follows.load(repo, pr)
     if state is None or state.head_sha != sha:
         return "superseded"
-    if seq is not None and (seq != state.poll_seq or state.settled):
+    if seq is not None and (seq != state.poll_seq or not state.polling):
         return "stale poll"
     run = await deps.store.get_run(state.run_id)
     config = RepoConfig.model_validate(run.config or {})
@@ -71,15 +71,17 @@ async def _look(
         snapshot = await gh.ci_snapshot(sha, deps.github_app_id)
     except Exception:  # GitHub hiccups end no watch: the next poll looks again
         log.warning("CI checks of %s could not be read", sha, exc_info=True)
-        await follows.save(await _poll_later(deps, state, seq, now))
+        await follows.save(await _poll_later(deps, state, seq))
         return "unreadable"
-    waiting = not state.settled
+    # The first wait counts against the CI budget; a later one (a check re-run after the
+    # verdict, say) has `ci.timeout_s` of its own.
+    since = state.reopened_at or now if state.settled else state.head_since
     found = assess(
         snapshot,
         config.ci,
         deps.github_app_id,
-        now - state.head_since if waiting else 0.0,
-        spent_s=state.spent_s if waiting else 0.0,
+        now - since,
+        spent_s=0.0 if state.settled else state.spent_s,
         required=frozenset(state.required) if state.required is not None else None,
         reruns=state.reruns,
         rerun_age_s=None if state.rerun_at is None else now - state.rerun_at,
@@ -90,14 +92,17 @@ async def _look(
         state = state.model_copy(update={"reruns": {**state.reruns, **started}, "rerun_at": now})
         final = not any(started.values())
     if not final:
+        if state.settled and state.reopened_at is None:
+            state = state.model_copy(update={"reopened_at": now})
         state = await show_ci(deps, gh, run, config, state, found.verdict, now, final=False)
-        await follows.save(await _poll_later(deps, state, seq, now))
+        await follows.save(await _poll_later(deps, state, seq))
         return "pending"
-    if waiting:
+    if not state.settled:
         spent = state.spent_s + max(now - state.head_since, 0.0)
-        if state.polling and seq is None:
-            await follows.cancel_poll(state)
-        state = state.model_copy(update={"settled": True, "spent_s": spent, "polling": False})
+        state = state.model_copy(update={"settled": True, "spent_s": spent})
+    if state.polling and seq is None:
+        await follows.cancel_poll(state)
+    state = state.model_copy(update={"polling": False, "reopened_at": None})
     state = await show_ci(deps, gh, run, config, state, found.verdict, now, final=True)
     state, pushed = await act_on(deps, gh, run, config, state, found.verdict, now)
     # What was done about it (notes), or the new head waiting for its checks.
@@ -125,10 +130,10 @@ async def _rerun(gh: RepoApi, check: CiCheck) -> int:
     return job if started else 0
 
 
-async def _poll_later(deps: WorkerDeps, state: CiFollow, seq: int | None, now: float) -> CiFollow:
+async def _poll_later(deps: WorkerDeps, state: CiFollow, seq: int | None) -> CiFollow:
     """Queue the next poll unless one is queued already (only the current poll queues the
     next one; a look woken by an event leaves the poll it found)."""
-    if state.settled or (state.polling and seq is None):
+    if state.polling and seq is None:
         return state
     next_seq = state.poll_seq + 1
     await deps.redis.enqueue_job(

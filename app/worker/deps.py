@@ -65,8 +65,9 @@ class WorkerDeps:
     """autofix's own App id: its check runs never count as the repository's CI."""
     ci_poll_s: float = 15.0
     """How often the checks on autofix's head are read when no webhook says they changed."""
-    ci_clock: Callable[[], float] = time.monotonic
-    """The clock CI waits (`ci.appear_s`, `ci.timeout_s`) are measured on."""
+    ci_clock: Callable[[], float] = time.time
+    """The clock CI waits (`ci.appear_s`, `ci.timeout_s`) are measured on; looks may run on
+    any worker, so it is the wall clock."""
 
     def run_url(self, run_id: int) -> str | None:
         """The run's page on the dashboard, when the deployment has a public address."""

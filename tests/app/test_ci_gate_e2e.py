@@ -31,11 +31,13 @@ def _status(app: AppUnderTest, number: int) -> str:
 
 async def test_the_next_candidate_replaces_a_winner_that_fails_ci(app: AppUnderTest) -> None:
     app.github.ci.run_on_push("checks", WANTS_SUM, branch_prefix="autofix/")
-    # Even with `pr.draft: false`, gate mode opens the pull request as a draft.
+    # Even with `pr.draft: false`, gate mode opens the pull request as a draft; it is marked
+    # ready only once CI passes, here on the second head.
     number = await _run(app, GATE + "pr:\n  draft: false\n")
 
     [pr] = app.pulls()
-    assert pr["draft"] is True
+    assert pr["draft"] is False
+    assert app.github.state.marked_ready == [("octo/calc", pr["number"])]
     head = app.github.file_at("octo", "calc", branch_of(number), "calc.py")
     assert head is not None and "sum((a, b))" in head
     # The winner's failure re-ran once (not a flake) before the next candidate went up.

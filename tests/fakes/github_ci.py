@@ -66,9 +66,10 @@ class FakeCI:
     """Job ids autofix asked to re-run, in order."""
     rerequests: list[int] = field(default_factory=list)
     """Check run ids GitHub accepted a re-request for, in order."""
-    refuse_rerequests: bool = False
-    """Answer every re-request with 403. GitHub documents this answer for a check run that
-    belongs to an App other than the caller, so it is what github.com is likely to say."""
+    refuse_rerequests: bool = True
+    """Answer every re-request with 403, as GitHub documents for a check run that belongs to
+    an App other than the caller. False lets the fake accept one (and re-run the job), for the
+    tests of what autofix does if GitHub ever does."""
     ran: list[tuple[str, str, str]] = field(default_factory=list)
     """(job name, sha, conclusion) for every run of the fake CI, in order."""
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(70_000))

@@ -130,8 +130,6 @@ def build_ci_router(fake: FakeGitHub) -> APIRouter:
         if own is not None and own.get("url", "").endswith(
             f"/{repo.full_name}/check-runs/{run_id}"
         ):
-            if ci.refuse_rerequests:
-                raise FakeError(403, _NOT_ACCESSIBLE)
             # GitHub tells the run's own app, here autofix, which decides what to do.
             ci.rerequests.append(run_id)
             app = {"id": fake.app_id, "slug": "autofix", "name": "autofix"}

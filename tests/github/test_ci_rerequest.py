@@ -25,6 +25,7 @@ def pushed(fake: FakeGitHub, clients: GitHubClients) -> tuple[GitHubRepo, str]:
 async def test_another_apps_failed_check_run_is_rerequested_as_a_new_run_of_the_same_name(
     fake_github: FakeGitHub, github_clients: GitHubClients
 ) -> None:
+    fake_github.ci.refuse_rerequests = False  # what would happen if GitHub accepted
     fake_github.ci.run_on_push("lint", "echo 'E501 line too long' >&2; exit 1", app=CIRCLE)
     repo, sha = pushed(fake_github, github_clients)
     events: list[tuple[str, str, int]] = []
@@ -62,6 +63,7 @@ async def test_another_apps_failed_check_run_is_rerequested_as_a_new_run_of_the_
 async def test_a_flaky_check_of_another_app_passes_when_rerequested(
     fake_github: FakeGitHub, github_clients: GitHubClients
 ) -> None:
+    fake_github.ci.refuse_rerequests = False
     fake_github.ci.run_on_push("browser", "true", app=CIRCLE, flaky_failures=1)
     repo, sha = pushed(fake_github, github_clients)
     [failed] = (await repo.ci_snapshot(sha, own_app_id=fake_github.app_id)).checks
@@ -82,7 +84,7 @@ async def test_a_refused_rerequest_returns_false_and_says_why(
     repo, sha = pushed(fake_github, github_clients)
     [failed] = (await repo.ci_snapshot(sha, own_app_id=fake_github.app_id)).checks
     assert failed.check_run_id is not None
-    fake_github.ci.refuse_rerequests = True
+    # GitHub's documented answer for another App's check run is the fake's default.
 
     with caplog.at_level(logging.WARNING, logger="app.github.ci_reads"):
         assert await repo.rerequest_check_run(failed.check_run_id) is False
