@@ -47,7 +47,7 @@ def counted(
     `required` is None when branch protection could not be read: then every check counts.
     """
     ignored = {name.strip().casefold() for name in config.ignore}
-    found: dict[tuple[str, str], CiCheck] = {}
+    found: dict[tuple[str, int | None, str], CiCheck] = {}
     for check in snapshot.checks:
         if check.app_id == own_app_id:
             continue
@@ -55,8 +55,9 @@ def counted(
             continue
         if config.required_only and required is not None and check.name not in required:
             continue
-        # A re-run adds a newer check run of the same name: the newest is the answer.
-        key = (check.kind, check.name)
+        # A re-run adds a newer check run of the same name from the same app: the newest is
+        # the answer. Another app's run of that name is a check of its own, never a re-run.
+        key = (check.kind, check.app_id, check.name)
         old = found.get(key)
         if old is None or (check.check_run_id or 0) >= (old.check_run_id or 0):
             found[key] = check
@@ -79,10 +80,14 @@ def judge(
     """
     checks = counted(snapshot, config, own_app_id, required)
     failed_before = {
-        c.name for c in snapshot.checks if c.kind == "check_run" and c.state == "failure"
+        (c.app_id, c.name)
+        for c in snapshot.checks
+        if c.kind == "check_run" and c.state == "failure"
     }
     flaky = tuple(
-        sorted(c.name for c in checks if c.state == "success" and c.name in failed_before)
+        sorted(
+            c.name for c in checks if c.state == "success" and (c.app_id, c.name) in failed_before
+        )
     )
     if not checks and snapshot.suites_pending == 0:
         outcome: Outcome = "no_ci" if waited_s >= config.appear_s else "pending"

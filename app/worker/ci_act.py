@@ -96,7 +96,12 @@ async def act_on(
         return state, False
     pr = await gh.find_pull_request(state.branch)
     if pr is None or pr.head_sha != state.head_sha:
-        note = "CI failed, but the pull request's head is no longer autofix's: nothing is retried."
+        if pr is None:
+            note = "CI failed, but the pull request is no longer open: nothing is retried."
+        else:
+            note = (
+                "CI failed, but the pull request's head is no longer autofix's: nothing is retried."
+            )
         return state.model_copy(update={"stopped": True}).with_note(note), False
     if config.ci.mode == "gate":
         state, pushed = await _next_candidate(deps, gh, run, state, verdict, now)

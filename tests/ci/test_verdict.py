@@ -100,3 +100,17 @@ def test_commit_status_states() -> None:
         "failure",
         "failure",
     ]
+
+
+def test_another_apps_check_of_the_same_name_cannot_shadow_a_failure() -> None:
+    # Any app installed on the repository may post a check run named like the failing one;
+    # only a newer run from the same app (a re-run) replaces a failure.
+    failed = run("tests", "failure", app=15368, run_id=10)
+    shadow = run("tests", "success", app=9001, run_id=11)
+
+    verdict = judge(snap(failed, shadow), CiConfig(), OWN, waited_s=5)
+
+    assert verdict.outcome == "failed" and verdict.flaky == ()
+    assert [c.app_id for c in verdict.failing] == [15368]
+    rerun = run("tests", "success", app=15368, run_id=12)
+    assert judge(snap(failed, shadow, rerun), CiConfig(), OWN, waited_s=5).outcome == "passed"
