@@ -31,3 +31,8 @@ def look_job_id(repo: str, sha: str) -> str:
 def poll_job_id(repo: str, sha: str, seq: int) -> str:
     """The `seq`-th poll of a head, the fallback when no CI event arrives."""
     return f"ci-poll:{repo.casefold()}:{sha.casefold()}:{seq}"
+
+
+def follow_key(repo: str, pr: int) -> str:
+    """What autofix remembers about the CI of one of its pull requests (`CiFollow`)."""
+    return f"autofix:ci-follow:{repo.casefold()}:{pr}"

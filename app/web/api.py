@@ -39,6 +39,8 @@ def build_api(dashboard: Dashboard) -> APIRouter:
         result = await dashboard.reader.get_result(run_id)
         body: dict[str, Any] = RunSummary.of(found).model_dump(mode="json")
         body["result"] = None if result is None else result.model_dump(mode="json")
+        ci = await dashboard.ci_of(found)
+        body["ci"] = None if ci is None else ci.model_dump(mode="json")
         return body
 
     return router

@@ -57,7 +57,8 @@ def build_pages(dashboard: Dashboard) -> APIRouter:
         result = await dashboard.reader.get_result(run_id)
         view = run_view(found, result, dashboard.web_url)
         progress = await dashboard.progress(found)
-        return page("run.html.jinja", viewer=viewer, view=view, progress=progress)
+        ci = await dashboard.ci_of(found)
+        return page("run.html.jinja", viewer=viewer, view=view, progress=progress, ci=ci)
 
     @router.get("/runs/{run_id}/rollouts/{rollout_id}", response_class=HTMLResponse)
     async def rollout(

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import text
 
+from app.ci.follow import CiRecords
 from app.settings import Settings
 from app.status.live import LiveBoard
 from app.store import Store, create_sql_engine
@@ -52,6 +53,8 @@ def app_from_settings(
         web_url=settings.web_url(),
         runs_dir=(settings.work_dir / "runs").resolve(),
         live=LiveBoard(redis),
+        ci=CiRecords(redis),
+        clock=clock,
     )
 
     def ping() -> bool:

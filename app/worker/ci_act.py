@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from app.ci.follow import CiFollow
 from app.ci.verdict import CiVerdict
 from app.config import RepoConfig
 from app.github.branch import BranchMoved
@@ -17,7 +18,6 @@ from app.github.models import PullRequestLink
 from app.status.ci_report import name_of
 from app.store.records import Run
 from app.worker.ci_fix import second_chance
-from app.worker.ci_follow import CiFollow
 from app.worker.deps import WorkerDeps
 from app.worker.ports import RepoApi
 from app.worker.publishing import publish_result

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import logging
 
+from app.ci.follow import SLOT, CiFollow
 from app.ci.verdict import CiVerdict
 from app.config import RepoConfig
 from app.status.ci_report import budget_line, name_of, render_ci
 from app.status.render import render_check, render_pr_body
 from app.store.records import Run
 from app.worker.ci_act import as_winner
-from app.worker.ci_follow import SLOT, CiFollow
 from app.worker.deps import WorkerDeps
 from app.worker.ports import RepoApi
 from app.worker.publishing import CHECK_NAME
@@ -73,7 +73,7 @@ async def show_ci(
         except Exception:  # shown on the next change; the log says why not now
             log.warning("run %s: CI results not shown in the status comment", run.id, exc_info=True)
             return state
-        state = state.model_copy(update={"section": section})
+        state = state.showing(section, verdict)
     if final:
         await _evidence(deps, gh, run, state, report)
     return state

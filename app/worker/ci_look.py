@@ -14,6 +14,7 @@ from typing import Any
 
 from app.ci.assess import assess
 from app.ci.checks import CiCheck
+from app.ci.follow import SLOT, CiFollow
 from app.ci.keys import LOOK_JOB, look_job_id, poll_job_id
 from app.config import RepoConfig
 from app.github.models import PullRequestLink
@@ -22,7 +23,7 @@ from app.status.tracker import RunTracker
 from app.store.records import Run
 from app.worker.ci_act import act_on
 from app.worker.ci_evidence import show_ci
-from app.worker.ci_follow import SLOT, CiFollow, CiFollows
+from app.worker.ci_follow import CiFollows
 from app.worker.deps import WorkerDeps, deps_of
 from app.worker.ports import RepoApi
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.ci.follow import SLOT
 from app.github.publish import branch_of
 from app.status.outcome import explain_outcome
 from app.status.render import render_status
 from app.status.tracker import RunTracker
 from app.store.records import Run
-from app.worker.ci_follow import SLOT, CiFollows
+from app.worker.ci_follow import CiFollows
 from app.worker.deps import WorkerDeps, deps_of
 
 
