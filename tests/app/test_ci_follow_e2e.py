@@ -198,3 +198,15 @@ async def test_another_apps_flaky_check_is_reported_flaky_when_github_lets_it_re
     ]
     assert "Flaky: `e2e` failed, then passed" in _status(app, number)
     assert len(app.status_comments(number)) == 1  # nothing to fix
+
+
+async def test_autofix_status_on_a_finished_run_keeps_what_ci_said(app: AppUnderTest) -> None:
+    app.github.ci.run_on_push("lint", "echo 'E225 spacing'; exit 1", branch_prefix="autofix/")
+    number = await _label(app, "ci:\n  fix_attempts: 0\n")
+    assert "failed: `lint`" in _status(app, number)
+
+    await app.deliver("issue_comment", app.payloads.comment(number, "/autofix status"))
+    await app.work_off()
+
+    status = _status(app, number)
+    assert "failed: `lint`" in status and "CI budget: waited" in status
