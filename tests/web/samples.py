@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import redis.asyncio as aioredis
+
+from app.ci.checks import CiCheck
+from app.ci.follow import CiFollow
+from app.ci.verdict import CiVerdict
 from app.github.models import PullRequestLink
 from app.store import NewRun, Store
 from app.trajectory import EndRecord, Observation, StartRecord, StepRecord, trajectory_file
+from app.worker.ci_follow import CiFollows
 from scaling.issue import Issue
 from scaling.result import (
     BaselineRecord,
@@ -26,6 +32,8 @@ from scaling.rollout import Usage
 from scaling.summary import Change, Evidence, RolloutSummary
 
 SCRIPT = "<script>document.title='pwned'</script>"
+HEAD = "a" * 40
+"""The head commit of every seeded pull request."""
 
 
 def _pairs(ids: list[str], round_: int) -> list[MatchRecord]:
@@ -185,7 +193,7 @@ async def seed_run(
                 number=issue + 100,
                 url=f"https://github.example/{repo}/pull/{issue + 100}",
                 branch=f"autofix/issue-{issue}",
-                head_sha="a" * 40,
+                head_sha=HEAD,
                 rollout_id=winner,
             ),
         )
@@ -227,3 +235,71 @@ def write_trajectory(directory: Path, rollout_id: str, output: str, steps: int =
     lines.append(EndRecord(exit_status="submitted", steps=steps))
     path.write_text("".join(json.dumps(r.model_dump(mode="json")) + "\n" for r in lines))
     return path
+
+
+def ci_check(
+    name: str, state: str, conclusion: str | None, url: str | None, **more: object
+) -> CiCheck:
+    return CiCheck(
+        kind="check_run",
+        name=name,
+        state=state,
+        conclusion=conclusion,
+        url=url,
+        app_id=7,
+        **more,
+    )
+
+
+def ci_record(
+    run_id: int,
+    repo: str,
+    pr: int,
+    verdict: CiVerdict | None,
+    *,
+    head_since: float = 0.0,
+    **more: object,
+) -> CiFollow:
+    """A CI record as the look jobs leave it, `verdict` shown last."""
+    base = CiFollow(
+        repo=repo,
+        run_id=run_id,
+        pr=pr,
+        url=f"https://github.example/{repo}/pull/{pr}",
+        branch="autofix/issue-1",
+        head_sha=HEAD,
+        rollout_id="r0-0",
+        head_since=head_since,
+        comment="comment",
+        **more,
+    )
+    return base.showing("section", verdict)
+
+
+async def save_ci(redis_url: str, state: CiFollow) -> None:
+    """Store `state` as the worker does."""
+    redis = aioredis.Redis.from_url(redis_url)
+    try:
+        await CiFollows(redis).save(state)
+    finally:
+        await redis.aclose()
+
+
+def failed_ci() -> CiVerdict:
+    """`unit tests` failed, `lint` passed on its re-run (flaky), `docs` passed without a link."""
+    return CiVerdict(
+        outcome="failed",
+        sha=HEAD,
+        checks=(
+            ci_check(
+                "unit tests",
+                "failure",
+                "failure",
+                "https://ci.example/runs/11",
+                output="Traceback: private log text",
+            ),
+            ci_check("lint", "success", "success", "https://ci.example/runs/12"),
+            ci_check("docs", "success", "success", None),
+        ),
+        flaky=("lint",),
+    )

@@ -22,7 +22,14 @@ from tests.browser import chromium
 from tests.fakes.github_server import FakeGitHub
 from tests.fakes.live_server import LiveServer
 from tests.web.conftest import HIDDEN, dashboard_settings
-from tests.web.samples import finished_result, seed_run, write_trajectory
+from tests.web.samples import (
+    ci_record,
+    failed_ci,
+    finished_result,
+    save_ci,
+    seed_run,
+    write_trajectory,
+)
 
 # Screenshots are kept for people to look at (the folder is ignored by git).
 ARTIFACTS = Path(__file__).resolve().parents[2] / ".artifacts" / "browser"
@@ -89,8 +96,14 @@ def test_run_page_draws_the_bracket_and_links_every_rollout(site: Site) -> None:
     write_trajectory(
         site.work_dir / "runs" / str(run_id) / "trajectories", "r1-0", output="3 passed in 0.1s"
     )
+    ci = ci_record(run_id, "octo/visible", 107, failed_ci(), spent_s=240.0, settled=True)
+    asyncio.run(save_ci(site.redis_url, ci))
     _sign_in(site)
     site.open(f"/runs/{run_id}")
+    failing = site.browser.find_element(By.LINK_TEXT, "unit tests")
+    assert failing.get_attribute("href") == "https://ci.example/runs/11"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    site.browser.find_element(By.ID, "ci").screenshot(str(ARTIFACTS / "run-ci.png"))
     bracket = site.browser.find_element(By.CSS_SELECTOR, "svg.bracket")
     assert bracket.size["width"] > 300 and bracket.size["height"] > 100
     drawn = {e.text.split(" ")[0] for e in bracket.find_elements(By.CSS_SELECTOR, "text.entrant")}

@@ -6,95 +6,39 @@ import re
 
 import redis.asyncio as aioredis
 
-from app.ci.checks import CiCheck
 from app.ci.follow import CiFollow
 from app.ci.keys import follow_key
 from app.ci.verdict import CiVerdict
 from app.settings import Settings
 from app.store import Store
-from app.worker.ci_follow import CiFollows
 from tests.web.conftest import HIDDEN, OPERATOR_TOKEN, Browserless, Clock
-from tests.web.samples import SCRIPT, finished_result, seed_run
+from tests.web.samples import (
+    HEAD,
+    SCRIPT,
+    ci_check,
+    ci_record,
+    failed_ci,
+    finished_result,
+    save_ci,
+    seed_run,
+)
 
 BEARER = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
-HEAD = "a" * 40
-
-
-def check(
-    name: str, state: str, conclusion: str | None, url: str | None, **more: object
-) -> CiCheck:
-    return CiCheck(
-        kind="check_run",
-        name=name,
-        state=state,
-        conclusion=conclusion,
-        url=url,
-        app_id=7,
-        **more,
-    )
-
-
-def record(
-    run_id: int,
-    repo: str,
-    pr: int,
-    verdict: CiVerdict | None,
-    *,
-    head_since: float = 0.0,
-    **more: object,
-) -> CiFollow:
-    """A CI record as the look jobs leave it, `verdict` shown last."""
-    base = CiFollow(
-        repo=repo,
-        run_id=run_id,
-        pr=pr,
-        url=f"https://github.example/{repo}/pull/{pr}",
-        branch="autofix/issue-1",
-        head_sha=HEAD,
-        rollout_id="r0-0",
-        head_since=head_since,
-        comment="comment",
-        **more,
-    )
-    return base.showing("section", verdict)
 
 
 async def save(settings: Settings, state: CiFollow) -> None:
-    redis = aioredis.Redis.from_url(settings.redis_url)
-    try:
-        await CiFollows(redis).save(state)
-    finally:
-        await redis.aclose()
-
-
-def failed_verdict() -> CiVerdict:
-    return CiVerdict(
-        outcome="failed",
-        sha=HEAD,
-        checks=(
-            check(
-                "unit tests",
-                "failure",
-                "failure",
-                "https://ci.example/runs/11",
-                output="Traceback: private log text",
-            ),
-            check("lint", "success", "success", "https://ci.example/runs/12"),
-            check("docs", "success", "success", None),
-        ),
-        flaky=("lint",),
-    )
+    await save_ci(settings.redis_url, state)
 
 
 async def test_run_page_shows_each_check_the_verdict_flakes_tries_notes_and_budget(
     web: Browserless, store: Store, settings: Settings, clock: Clock
 ) -> None:
     run_id = await seed_run(store, "octo/visible", 7, result=finished_result(4, 1))
-    state = record(
+    state = ci_record(
         run_id,
         "octo/visible",
         107,
-        failed_verdict(),
+        failed_ci(),
         head_since=clock.now - 500,
         spent_s=240.0,
         settled=True,
@@ -117,7 +61,7 @@ async def test_run_page_shows_each_check_the_verdict_flakes_tries_notes_and_budg
     assert "Flaky" in ci and "<code>lint</code>" in ci
     assert "CI failed (`unit tests`)" in ci, "gate-mode tries"
     assert "a refinement round starts with what CI said" in ci, "what autofix did"
-    assert "waited 240 s of 1800 s" in ci, "a settled head spends no more of the budget"
+    assert "waited 4 min of 30 min" in ci, "a settled head spends no more of the budget"
     assert "CI results update on reload" in ci
     assert "private log text" not in html, "checks' output stays out of the page"
 
@@ -140,14 +84,15 @@ async def test_a_head_waiting_for_checks_counts_its_wait_against_the_ci_budget(
 ) -> None:
     run_id = await seed_run(store, "octo/visible", 8, result=finished_result(4, 1))
     # The last verdict shown is of an earlier head: it says nothing about this one.
-    stale = CiVerdict(outcome="failed", sha="b" * 40, checks=(check("old", "failure", "x", None),))
-    await save(settings, record(run_id, "octo/visible", 108, stale, head_since=clock.now - 90))
+    old = ci_check("old", "failure", "x", None)
+    stale = CiVerdict(outcome="failed", sha="b" * 40, checks=(old,))
+    await save(settings, ci_record(run_id, "octo/visible", 108, stale, head_since=clock.now - 90))
     api = await web.client.get(f"/api/runs/{run_id}", headers=BEARER)
     panel = api.json()["ci"]["panel"]
     assert panel["outcome"] is None and panel["verdict"] == "waiting for checks"
     assert panel["checks"] == [] and panel["spent_s"] == 90.0
     page = await web.client.get(f"/runs/{run_id}", headers=BEARER)
-    assert "waiting for checks" in page.text and "waited 90 s of 1800 s" in page.text
+    assert "waiting for checks" in page.text and "waited 1 min 30 s of 30 min" in page.text
     assert ">old<" not in page.text
 
 
@@ -165,14 +110,14 @@ async def test_hostile_check_names_links_and_notes_are_escaped_and_never_scripte
         outcome="failed",
         sha=HEAD,
         checks=tuple(
-            check(f"{SCRIPT} check {n}", "failure", SCRIPT, url, check_run_id=n)
+            ci_check(f"{SCRIPT} check {n}", "failure", SCRIPT, url, check_run_id=n)
             for n, url in enumerate(hostile_urls)
         ),
         flaky=(SCRIPT,),
     )
     await save(
         settings,
-        record(run_id, "octo/visible", 109, verdict, tries=(SCRIPT,), notes=(SCRIPT,)),
+        ci_record(run_id, "octo/visible", 109, verdict, tries=(SCRIPT,), notes=(SCRIPT,)),
     )
     page = await web.client.get(f"/runs/{run_id}", headers=BEARER)
     assert page.status_code == 200
@@ -195,7 +140,7 @@ async def test_a_later_run_on_the_same_pull_request_shows_the_ci_not_this_one(
     later = await seed_run(
         store, "octo/visible", 10, result=finished_result(4, 1), delivery="fix-attempt"
     )
-    await save(settings, record(later, "octo/visible", 110, failed_verdict()))
+    await save(settings, ci_record(later, "octo/visible", 110, failed_ci()))
 
     old_page = await web.client.get(f"/runs/{first}", headers=BEARER)
     assert f'href="/runs/{later}#ci"' in old_page.text
@@ -228,7 +173,7 @@ async def test_ci_of_a_hidden_repository_is_never_shown_to_a_person_who_cannot_s
     web: Browserless, store: Store, settings: Settings
 ) -> None:
     hidden = await seed_run(store, HIDDEN, 13, result=finished_result(4, 1))
-    await save(settings, record(hidden, HIDDEN, 113, failed_verdict()))
+    await save(settings, ci_record(hidden, HIDDEN, 113, failed_ci()))
     await web.sign_in()
     for path in (f"/runs/{hidden}", f"/api/runs/{hidden}"):
         answer = await web.client.get(path)

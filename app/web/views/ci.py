@@ -56,6 +56,26 @@ class CiPanel(_View):
     timeout_s: int
     stopped: bool
 
+    @property
+    def spent(self) -> str:
+        return duration(self.spent_s)
+
+    @property
+    def timeout(self) -> str:
+        return duration(self.timeout_s)
+
+
+def duration(seconds: float) -> str:
+    """`45 s`, `4 min`, `1 h 2 min`: how long, to the second under a minute."""
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, rest = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
 
 def ci_config(config: Mapping[str, Any] | None) -> CiConfig:
     """The run's `ci:` settings; defaults when the stored config has none or cannot be read."""
