@@ -39,6 +39,9 @@ class CiSnapshot(BaseModel):
     checks: tuple[CiCheck, ...] = ()
     suites_pending: int = 0
     """Check suites of other apps that are queued or running but have no check run yet."""
+    unread: int = 0
+    """Check runs, suites and statuses GitHub lists beyond what autofix reads: any of them
+    could be a failure, so a commit with some never passes."""
 
 
 def run_state(status: str | None, conclusion: str | None) -> CheckState:

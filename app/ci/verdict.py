@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from app.ci.checks import CiCheck, CiSnapshot
 from app.config.ci import CiConfig
 
-Outcome = Literal["pending", "passed", "failed", "no_ci", "timed_out"]
+Outcome = Literal["pending", "passed", "failed", "no_ci", "timed_out", "too_many"]
 
 
 class CiVerdict(BaseModel):
@@ -101,4 +101,7 @@ def judge(
         outcome = "failed"
     else:
         outcome = "passed"
+    if snapshot.unread and outcome in ("passed", "no_ci"):
+        # What was not read may hold the failure: too many checks is never a pass.
+        outcome = "too_many"
     return CiVerdict(outcome=outcome, sha=snapshot.sha, checks=checks, flaky=flaky)

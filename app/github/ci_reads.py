@@ -77,25 +77,30 @@ class RepoCiReads(RepoReads):
         )
         return response.json()
 
-    async def _pages(self, path: str, key: str) -> list[dict[str, Any]]:
+    async def _pages(self, path: str, key: str) -> tuple[list[dict[str, Any]], int]:
+        """Up to `_MAX_PAGES` pages of a list; the items, and how many GitHub says exist."""
         found: list[dict[str, Any]] = []
+        total = 0
         for page in range(1, _MAX_PAGES + 1):
             data = await self._get(path, per_page=_PAGE, page=page)
             items = data.get(key) if isinstance(data, dict) else None
             if not isinstance(items, list):
                 break
+            count = data.get("total_count")
+            total = max(total, count if isinstance(count, int) else 0)
             found.extend(i for i in items if isinstance(i, dict))
-            if len(items) < _PAGE:
+            if not items or len(found) >= total:
                 break
-        return found
+        return found, max(total - len(found), 0)
 
     async def ci_snapshot(self, sha: str, own_app_id: int) -> CiSnapshot:
-        """Every check run, unfinished suite and latest commit status on `sha`."""
-        runs = [_check_run(r) for r in await self._pages(f"commits/{sha}/check-runs", "check_runs")]
-        suites = await self._pages(f"commits/{sha}/check-suites", "check_suites")
-        combined = await self._get(f"commits/{sha}/status", per_page=_PAGE)
-        raw = combined.get("statuses") if isinstance(combined, dict) else None
-        statuses = [_status(s) for s in raw or [] if isinstance(s, dict)]
+        """Every check run, unfinished suite and latest commit status on `sha`, and how many
+        GitHub lists beyond what is read (another app can post thousands)."""
+        found, runs_unread = await self._pages(f"commits/{sha}/check-runs", "check_runs")
+        runs = [_check_run(r) for r in found]
+        suites, suites_unread = await self._pages(f"commits/{sha}/check-suites", "check_suites")
+        raw, statuses_unread = await self._pages(f"commits/{sha}/status", "statuses")
+        statuses = [_status(s) for s in raw]
         # A suite another app queued but that has no run yet means CI is coming.
         waiting = sum(
             1
@@ -106,7 +111,8 @@ class RepoCiReads(RepoReads):
             and not s.get("latest_check_runs_count")
         )
         checks = tuple(c for c in [*runs, *statuses] if c is not None)
-        return CiSnapshot(sha=sha, checks=checks, suites_pending=waiting)
+        unread = runs_unread + suites_unread + statuses_unread
+        return CiSnapshot(sha=sha, checks=checks, suites_pending=waiting, unread=unread)
 
     async def check_run_annotations(self, check_run_id: int, limit: int = 50) -> list[str]:
         """A check run's annotations as `path:line: level: message` lines."""

@@ -4,6 +4,8 @@ show it."""
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 
 from app.ci.verdict import CiVerdict
 from app.config.ci import CiConfig
@@ -21,10 +23,34 @@ def link(url: str | None) -> str | None:
     return url
 
 
+MAX_ROWS = 50
+"""Checks listed in the CI table; another app can post thousands, GitHub takes 64 KiB."""
+MAX_NAMES = 10
+"""Check names listed in one sentence."""
+
+
+def _visible(ch: str) -> str:
+    # Any line ending (a lone carriage return is one to GitHub) would end a code span, and
+    # with it the name's quoting; invisible format characters hide what a name says.
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Zl", "Zp"):
+        return " "
+    return "" if category == "Cf" else ch
+
+
 def name_of(name: str, limit: int = 120) -> str:
     """A check's name safe in a table cell, a code span and a link's text."""
-    text = cell(name).replace("`", "'").replace("[", "\\[").replace("]", "\\]")
+    plain = "".join(_visible(ch) for ch in name)
+    text = cell(plain).replace("`", "'").replace("[", "\\[").replace("]", "\\]")
     return text[:limit]
+
+
+def names_of(names: Iterable[str], limit: int = MAX_NAMES) -> str:
+    """Check names as code spans, at most `limit` of them and how many more there are."""
+    found = list(names)
+    shown = ", ".join(f"`{name_of(n, 80)}`" for n in found[:limit])
+    more = len(found) - limit
+    return f"{shown} and {more} more" if more > 0 else shown
 
 
 def headline(verdict: CiVerdict, config: CiConfig) -> str:
@@ -34,7 +60,7 @@ def headline(verdict: CiVerdict, config: CiConfig) -> str:
     if verdict.outcome == "passed":
         return f"all {count} check(s) on `{short}` passed."
     if verdict.outcome == "failed":
-        names = ", ".join(f"`{name_of(c.name, 80)}`" for c in verdict.failing)
+        names = names_of(c.name for c in verdict.failing)
         return f"{len(verdict.failing)} of {count} check(s) on `{short}` failed: {names}."
     if verdict.outcome == "no_ci":
         return (
@@ -42,10 +68,15 @@ def headline(verdict: CiVerdict, config: CiConfig) -> str:
             "does not run on this pull request, so nothing waits for it."
         )
     if verdict.outcome == "timed_out":
-        names = ", ".join(f"`{name_of(c.name, 80)}`" for c in verdict.pending)
+        names = names_of(c.name for c in verdict.pending)
         return (
             f"still running on `{short}` after {config.timeout_s} s ({names}); autofix stopped "
             "waiting."
+        )
+    if verdict.outcome == "too_many":
+        return (
+            f"`{short}` has more checks than autofix reads (1000 of each kind); any of those "
+            "not read could have failed, so CI cannot count as passed."
         )
     if not count:
         return f"no check on `{short}` yet; waiting up to {config.appear_s} s for one to appear."
@@ -56,20 +87,21 @@ def flaky_note(verdict: CiVerdict) -> str:
     """The checks that failed and then passed on a re-run of the same commit, if any."""
     if not verdict.flaky:
         return ""
-    names = ", ".join(f"`{name_of(n, 80)}`" for n in verdict.flaky)
+    names = names_of(verdict.flaky)
     return f"Flaky: {names} failed, then passed when re-run on the same commit (not a fix)."
 
 
 def render_ci(verdict: CiVerdict, config: CiConfig, tries: tuple[str, ...] = ()) -> str:
     """The CI section: a headline, then each check with its conclusion and a link."""
+    ordered = sorted(verdict.checks, key=lambda c: (c.state != "failure", c.name))
     rows = [
-        (name_of(c.name), link(c.url), c.conclusion or c.state, c.kind)
-        for c in sorted(verdict.checks, key=lambda c: (c.state != "failure", c.name))
+        (name_of(c.name), link(c.url), c.conclusion or c.state, c.kind) for c in ordered[:MAX_ROWS]
     ]
     return render(
         "ci.md.jinja",
         headline=headline(verdict, config),
         rows=rows,
+        more=len(ordered) - len(rows),
         mode=config.mode,
         tries=tries,
         flaky=flaky_note(verdict),

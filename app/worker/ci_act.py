@@ -15,7 +15,7 @@ from app.ci.verdict import CiVerdict
 from app.config import RepoConfig
 from app.github.branch import BranchMoved
 from app.github.models import PullRequestLink
-from app.status.ci_report import name_of
+from app.status.ci_report import names_of
 from app.store.records import Run
 from app.worker.ci_fix import second_chance
 from app.worker.deps import WorkerDeps
@@ -66,7 +66,7 @@ def verdict_key(verdict: CiVerdict) -> str:
 def tried(candidate: str | None, verdict: CiVerdict) -> str:
     if verdict.outcome != "failed":
         return f"`{candidate}`: {verdict.outcome.replace('_', ' ')}"
-    failing = ", ".join(f"`{name_of(c.name, 80)}`" for c in verdict.failing)
+    failing = names_of(c.name for c in verdict.failing)
     return f"`{candidate}`: CI failed ({failing})"
 
 

@@ -8,7 +8,7 @@ import logging
 from app.ci.follow import SLOT, CiFollow
 from app.ci.verdict import CiVerdict
 from app.config import RepoConfig
-from app.status.ci_report import budget_line, name_of, render_ci
+from app.status.ci_report import budget_line, names_of, render_ci
 from app.status.render import render_check, render_pr_body
 from app.store.records import Run
 from app.worker.ci_act import as_winner
@@ -42,7 +42,7 @@ def _not_rerun(state: CiFollow, verdict: CiVerdict | None) -> str:
     names = [c.name for c in verdict.failing if c.kind == "status" or state.reruns.get(c.name) == 0]
     if not names:
         return ""
-    listed = ", ".join(f"`{name_of(n, 80)}`" for n in sorted(set(names)))
+    listed = names_of(sorted(set(names)))
     return (
         f"Not re-run, so a flake cannot be told from a failure: {listed} (commit statuses "
         "cannot be re-run, and GitHub lets only the app that made a check re-request it)."

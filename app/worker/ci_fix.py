@@ -12,7 +12,7 @@ from app.ci.verdict import CiVerdict, judge
 from app.config import RepoConfig
 from app.github.models import PullRequestLink
 from app.issue_text import sanitize
-from app.status.ci_report import name_of
+from app.status.ci_report import name_of, names_of
 from app.store.records import Run
 from app.trigger import Trigger
 from app.worker.deps import WorkerDeps
@@ -118,7 +118,7 @@ async def second_chance(
     key = _key(run.repo, link.number)
     state = await _load(deps, key)
     failing = tuple(sorted(c.name for c in verdict.failing))
-    names = ", ".join(f"`{name_of(n, 80)}`" for n in failing)
+    names = names_of(failing)
     if state.attempts and state.failing == failing:
         return (
             f"The same checks failed again after a fix attempt ({names}): autofix stops here. "

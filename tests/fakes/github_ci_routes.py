@@ -24,6 +24,13 @@ def _public(item: Json) -> Json:
     return {k: v for k, v in item.items() if not k.startswith("_")}
 
 
+def _slice(fake: FakeGitHub, request: Request, items: list[Json]) -> list[Json]:
+    """One page of `items`, as GitHub pages its lists (`per_page` at most 100, `page` from 1)."""
+    per_page = min(int(request.query_params.get("per_page", 30)), fake.max_per_page)
+    page = int(request.query_params.get("page", 1))
+    return items[(page - 1) * per_page : page * per_page]
+
+
 def build_ci_router(fake: FakeGitHub) -> APIRouter:
     """Reads of CI results: check runs and suites of a commit, statuses, annotations, logs."""
     r = APIRouter()
@@ -57,7 +64,7 @@ def build_ci_router(fake: FakeGitHub) -> APIRouter:
     async def commit_check_runs(owner: str, name: str, ref: str, request: Request) -> Json:
         repo = repo_for(request, owner, name)
         runs = runs_of(repo, resolve(repo, ref))
-        return {"total_count": len(runs), "check_runs": runs}
+        return {"total_count": len(runs), "check_runs": _slice(fake, request, runs)}
 
     @r.get("/repos/{owner}/{name}/commits/{ref}/check-suites")
     async def commit_check_suites(owner: str, name: str, ref: str, request: Request) -> Json:
@@ -69,7 +76,7 @@ def build_ci_router(fake: FakeGitHub) -> APIRouter:
                 for s in ci.suites.values()
                 if s["_repo"] == repo.full_name and s["head_sha"] == sha
             ]
-        return {"total_count": len(suites), "check_suites": suites}
+        return {"total_count": len(suites), "check_suites": _slice(fake, request, suites)}
 
     @r.get("/repos/{owner}/{name}/commits/{ref}/status")
     async def combined_status(owner: str, name: str, ref: str, request: Request) -> Json:
@@ -90,7 +97,7 @@ def build_ci_router(fake: FakeGitHub) -> APIRouter:
             "state": state,
             "sha": sha,
             "total_count": len(latest),
-            "statuses": list(latest.values()),
+            "statuses": _slice(fake, request, list(latest.values())),
         }
 
     @r.get("/repos/{owner}/{name}/check-runs/{run_id}/annotations")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.ci.verdict import judge
+from app.config import CiConfig
 from app.github import GitHubClients, GitHubRepo, PublishRequest, publish
+from app.status.ci_report import render_ci
 from tests.fakes.github_server import FakeGitHub
 from tests.github.test_publish import FILES, FIX_1, diff_of
 
@@ -78,3 +81,44 @@ async def test_statuses_annotations_and_autofix_own_check_runs_are_all_read(
     }
     assert await repo.check_run_annotations(run["id"]) == ["calc/stats.py:3: failure: bad"]
     assert await repo.actions_job_log(run["id"]) is None
+
+
+async def test_a_failing_status_past_the_first_page_is_read(
+    fake_github: FakeGitHub, github_clients: GitHubClients
+) -> None:
+    repo = repo_of(fake_github, github_clients)
+    hosted = fake_github.state.repo("octo", "calc")
+    assert hosted is not None
+    sha = hosted.ref_sha("refs/heads/main")
+    assert sha is not None
+    # Another app posts passing statuses until the real one is pushed off the first page.
+    for n in range(120):
+        fake_github.ci.add_status(hosted, sha, f"noise/{n}", "success")
+    fake_github.ci.add_status(hosted, sha, "ci/tests", "failure")
+
+    snapshot = await repo.ci_snapshot(sha, own_app_id=fake_github.app_id)
+
+    assert ("ci/tests", "failure") in {(c.name, c.state) for c in snapshot.checks}
+    assert judge(snapshot, CiConfig(), fake_github.app_id, waited_s=5).outcome == "failed"
+
+
+async def test_more_checks_than_autofix_reads_never_pass(
+    fake_github: FakeGitHub, github_clients: GitHubClients
+) -> None:
+    repo = repo_of(fake_github, github_clients)
+    hosted = fake_github.state.repo("octo", "calc")
+    assert hosted is not None
+    sha = hosted.ref_sha("refs/heads/main")
+    assert sha is not None
+    fake_github.max_per_page = 10  # ten pages of ten: the cap is reached with 100 runs
+    noise = {"id": 777, "slug": "noise", "name": "Noise"}
+    for n in range(100):
+        fake_github.ci.add_check_run(hosted, sha, f"noise {n}", app=noise)
+    fake_github.ci.add_check_run(hosted, sha, "tests", conclusion="failure")
+
+    snapshot = await repo.ci_snapshot(sha, own_app_id=fake_github.app_id)
+    verdict = judge(snapshot, CiConfig(), fake_github.app_id, waited_s=5)
+
+    assert len(snapshot.checks) == 100 and snapshot.unread == 2  # a run and its suite
+    assert verdict.outcome == "too_many"
+    assert "more checks than autofix reads" in render_ci(verdict, CiConfig())
