@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from app.ci.checks import CiCheck
+from app.ci.follow import SLOT, CiFollow
 from app.ci.verdict import CiVerdict
 from app.config import RepoConfig
 from app.worker.ci_act import tried
 from app.worker.ci_evidence import ci_section
-from app.worker.ci_follow import SLOT, CiFollow
 
 SHA = "0123456789abcdef" * 2 + "01234567"
 _LINE_ENDING = re.compile(r"\r\n|\r|\n")
