@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.issue_text import sanitize_issue
 from app.llm.base import Message, Model, ModelError, ModelRequest, TextBlock, Tool
-from app.prompts import render
+from app.prompts import render_prompt
 from app.summary.markdown import render_markdown
 from scaling.issue import Issue
 from scaling.rollout import Usage
@@ -64,7 +64,7 @@ class LLMJudge:
 
     def request(self, issue: Issue, candidates: Sequence[RolloutSummary]) -> ModelRequest:
         labels = LABELS[: len(candidates)]
-        user = render(
+        user = render_prompt(
             "judge_user.jinja",
             issue=sanitize_issue(issue),
             candidates=[
@@ -73,7 +73,7 @@ class LLMJudge:
             ],
         )
         return ModelRequest(
-            system=render("judge_system.jinja"),
+            system=render_prompt("judge_system.jinja"),
             messages=(Message(role="user", content=(TextBlock(text=user),)),),
             tools=(vote_tool(labels),),
             force_tool=TOOL_NAME,

@@ -17,7 +17,7 @@ from scaling.issue import Issue
 from scaling.ledger import Ledger
 from scaling.protocols import EventSink, Judge, RolloutRunner, Summarizer, TestRunner
 from scaling.refine import distill
-from scaling.report import build_result, status_of
+from scaling.report import build_result, run_status
 from scaling.result import BaselineRecord, RunResult
 from scaling.rollout import Rollout, RolloutRequest
 from scaling.rtv import Purpose, Ranking, Tournament
@@ -64,7 +64,7 @@ class Engine:
         result = build_result(state, self.config.strategy, state.ledger.elapsed())
         result = result.model_copy(update={"issue": issue})
         winner = state.winner.id if state.winner else None
-        self.events.emit(RunFinished(status=status_of(state), winner=winner))
+        self.events.emit(RunFinished(status=run_status(state), winner=winner))
         return result
 
 

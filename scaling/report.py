@@ -57,7 +57,7 @@ def unresolved_reason(state: RunState) -> str | None:
     return "no candidate that passed its gate could be checked against the holdout" + spent
 
 
-def status_of(state: RunState) -> RunStatus:
+def run_status(state: RunState) -> RunStatus:
     if state.winner is not None:
         return "resolved"
     if state.error is not None:
@@ -71,7 +71,7 @@ def build_result(state: RunState, strategy: str, wall_s: float) -> RunResult:
     rollouts = sorted(state.rollouts, key=lambda r: (r.round, r.index))
     winner = state.winner
     return RunResult(
-        status=status_of(state),
+        status=run_status(state),
         winner=Winner(rollout_id=winner.id, round=winner.round) if winner else None,
         rollouts=tuple(
             RolloutRecord(

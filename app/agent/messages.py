@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.llm.base import Message, ModelResponse, TextBlock, ToolResultBlock
-from app.prompts import render
+from app.prompts import render_prompt
 from app.trajectory import Observation, StepRecord
 from scaling.rollout import Usage
 
@@ -22,7 +22,7 @@ def observations_message(observations: list[Observation]) -> Message:
         content=tuple(
             ToolResultBlock(
                 tool_use_id=obs.tool_use_id,
-                content=render("agent_observation.jinja", obs=obs),
+                content=render_prompt("agent_observation.jinja", obs=obs),
                 is_error=obs.exit_code != 0,
             )
             for obs in observations
@@ -32,7 +32,7 @@ def observations_message(observations: list[Observation]) -> Message:
 
 def correction_message(response: ModelResponse, problems: list[str]) -> Message:
     """What was wrong, as a result for every tool call made, or as text if there was none."""
-    text = render("agent_format_error.jinja", problems=problems)
+    text = render_prompt("agent_format_error.jinja", problems=problems)
     blocks = response.tool_uses()
     content: tuple[ToolResultBlock | TextBlock, ...] = (
         tuple(ToolResultBlock(tool_use_id=b.id, content=text, is_error=True) for b in blocks)

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict
 from app.agent.config import PromptOptions
 from app.agent.environment import Environment
 from app.issue_text import sanitize, sanitize_issue, strip_invisible
-from app.prompts import render
+from app.prompts import render_prompt
 from app.summary.markdown import render_markdown
 from sandbox.errors import SandboxError
 from scaling.issue import Issue
@@ -43,7 +43,7 @@ async def read_guidance(env: Environment, options: PromptOptions) -> list[Guidan
 
 
 def render_system() -> str:
-    return render("agent_system.jinja")
+    return render_prompt("agent_system.jinja")
 
 
 def render_task(
@@ -55,7 +55,7 @@ def render_task(
 ) -> str:
     """The first user message; issue text is sanitised here whatever the caller did."""
     priors = request.prior_summaries[: options.max_prior_summaries]
-    return render(
+    return render_prompt(
         "agent_task.jinja",
         issue=sanitize_issue(issue),
         guidance=guidance,

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from app.config.detect import detect_protected, detect_report, detect_test_command
 from app.config.errors import ConfigError
-from app.config.messages import explain
+from app.config.messages import error_messages
 from app.config.repo_files import MAX_READ_BYTES, RepoFiles
 from app.config.schema import RepoConfig
 from app.config.yaml_lines import load_with_lines
@@ -34,7 +34,7 @@ def parse_repo_config(text: str, source: str = CONFIG_PATH) -> RepoConfig:
     try:
         return RepoConfig.model_validate_json(payload, strict=True)
     except ValidationError as exc:
-        raise ConfigError(explain(exc, _schema(), lines, source)) from None
+        raise ConfigError(error_messages(exc, _schema(), lines, source)) from None
 
 
 def resolve_defaults(config: RepoConfig, files: RepoFiles, source: str = CONFIG_PATH) -> RepoConfig:

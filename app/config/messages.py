@@ -12,7 +12,9 @@ from app.config.yaml_lines import Path, dotted
 Schema = dict[str, Any]
 
 
-def explain(exc: ValidationError, schema: Schema, lines: dict[Path, int], source: str) -> list[str]:
+def error_messages(
+    exc: ValidationError, schema: Schema, lines: dict[Path, int], source: str
+) -> list[str]:
     """One message per problem, in file order."""
     found: list[tuple[int, str]] = []
     for error in exc.errors():

@@ -10,7 +10,7 @@ from githubkit.exception import RequestFailed
 
 from app.ci.checks import CiCheck, CiSnapshot, run_state, status_state
 from app.github.convert import fit
-from app.github.errors import error_message, status_of
+from app.github.errors import error_message, http_status
 from app.github.pr_text import merge_body
 from app.github.reads import RepoReads
 
@@ -133,7 +133,7 @@ class RepoCiReads(RepoReads):
                 "GET", f"/repos/{self.owner}/{self.name}/actions/jobs/{job_id}/logs"
             )
         except RequestFailed as exc:
-            if status_of(exc) in (403, 404, 410):
+            if http_status(exc) in (403, 404, 410):
                 return None
             raise
         return response.content[-max_bytes:].decode("utf-8", errors="replace")
@@ -154,7 +154,7 @@ class RepoCiReads(RepoReads):
             )
         except RequestFailed as exc:
             # Without `actions:write`, or for a job GitHub will not re-run: CI stays as it said.
-            if status_of(exc) in (403, 404, 409, 422):
+            if http_status(exc) in (403, 404, 409, 422):
                 return False
             raise
         return True
@@ -171,7 +171,7 @@ class RepoCiReads(RepoReads):
             await self._gh.arequest("POST", path, json={})
         except RequestFailed as exc:
             # GitHub Actions' runs, runs GitHub will not re-request, or apps that forbid it.
-            if status_of(exc) in (403, 404, 422):
+            if http_status(exc) in (403, 404, 422):
                 log.warning(
                     "GitHub refused to re-request check run %s in %s: %s",
                     check_run_id,
@@ -187,7 +187,7 @@ class RepoCiReads(RepoReads):
         try:
             data = await self._get(f"branches/{branch}/protection/required_status_checks")
         except RequestFailed as exc:
-            if status_of(exc) in (403, 404):
+            if http_status(exc) in (403, 404):
                 return None
             raise
         if not isinstance(data, dict):

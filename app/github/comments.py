@@ -7,7 +7,7 @@ import asyncio
 from githubkit.exception import RequestFailed
 
 from app.github.convert import comment_info, fit
-from app.github.errors import status_of
+from app.github.errors import http_status
 from app.github.models import CommentInfo, ReactionContent
 from app.github.reads import RepoReads
 from app.github.status_comment import has_marker, with_marker
@@ -55,7 +55,7 @@ class RepoComments(RepoReads):
                 try:
                     await self.update_comment(known, text)
                 except RequestFailed as exc:
-                    if status_of(exc) != 404:
+                    if http_status(exc) != 404:
                         raise
                     known = None  # a maintainer deleted it; post a fresh one
             if known is None:

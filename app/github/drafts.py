@@ -7,7 +7,7 @@ import logging
 from githubkit.exception import GraphQLFailed, RequestFailed
 
 from app.github.convert import pull_info
-from app.github.errors import error_message, status_of
+from app.github.errors import error_message, http_status
 from app.github.reads import RepoReads
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class RepoDrafts(RepoReads):
         try:
             response = await self._gh.rest.pulls.async_get(self.owner, self.name, number)
         except RequestFailed as exc:
-            if status_of(exc) not in _REFUSALS:
+            if http_status(exc) not in _REFUSALS:
                 raise
             log.warning("cannot read %s to mark it ready: %s", where, error_message(exc))
             return False
@@ -53,7 +53,7 @@ class RepoDrafts(RepoReads):
             log.warning("GitHub refused to mark %s ready for review: %s", where, reasons)
             return False
         except RequestFailed as exc:
-            if status_of(exc) not in _REFUSALS:
+            if http_status(exc) not in _REFUSALS:
                 raise
             log.warning("GitHub refused to mark %s ready for review: %s", where, error_message(exc))
             return False

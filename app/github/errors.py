@@ -9,7 +9,7 @@ class GitHubError(Exception):
     """A GitHub operation failed; the message says what happened and what to do next."""
 
 
-def status_of(exc: BaseException) -> int | None:
+def http_status(exc: BaseException) -> int | None:
     """The HTTP status of a failed githubkit request that was not a rate limit, else None."""
     if isinstance(exc, RequestFailed) and not isinstance(exc, RateLimitExceeded):
         return exc.response.status_code

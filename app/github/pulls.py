@@ -8,7 +8,7 @@ from githubkit.exception import RequestFailed
 from githubkit_schemas.latest.models import PullRequestSimple
 
 from app.github.convert import fit, pull_info
-from app.github.errors import GitHubError, error_message, status_of
+from app.github.errors import GitHubError, error_message, http_status
 from app.github.models import PullRequestInfo
 from app.github.pr_text import merge_body
 from app.github.reads import RepoReads
@@ -41,7 +41,7 @@ class RepoPulls(RepoReads):
             try:
                 return await self._create_pull(head_branch, base, title, body, draft), True
             except RequestFailed as exc:
-                if status_of(exc) != 422 or "already exists" not in error_message(exc):
+                if http_status(exc) != 422 or "already exists" not in error_message(exc):
                     raise
             existing = await self.find_pull_request(head_branch)
             if existing is None:
@@ -67,7 +67,7 @@ class RepoPulls(RepoReads):
             )
         except RequestFailed as exc:
             # Repositories on plans without draft pull requests refuse them: open a ready one.
-            if not draft or status_of(exc) != 422 or "draft" not in error_message(exc).lower():
+            if not draft or http_status(exc) != 422 or "draft" not in error_message(exc).lower():
                 raise
             response = await pulls.async_create(
                 self.owner,

@@ -11,7 +11,7 @@ from githubkit_schemas.latest.models import ContentFile, IssueComment, ReviewCom
 
 from app.github.client import GitHubClients, InstallationClient
 from app.github.convert import comment_info, issue_info, repo_info, review_comment_info
-from app.github.errors import status_of
+from app.github.errors import http_status
 from app.github.models import (
     TRIGGER_PERMISSIONS,
     CommentInfo,
@@ -76,7 +76,7 @@ class RepoReads:
                 self.owner, self.name, username
             )
         except RequestFailed as exc:
-            if status_of(exc) == 404:
+            if http_status(exc) == 404:
                 return "none"
             raise
         data = response.parsed_data
@@ -101,7 +101,7 @@ class RepoReads:
             )
         except RequestFailed as exc:
             # 403 as well: the owner's .github repository may be outside this installation.
-            if status_of(exc) in (403, 404):
+            if http_status(exc) in (403, 404):
                 return None
             raise
         data = response.parsed_data

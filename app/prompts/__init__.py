@@ -28,6 +28,6 @@ def template_names() -> list[str]:
     return sorted(p.name for p in TEMPLATE_DIR.glob("*.jinja"))
 
 
-def render(name: str, **context: object) -> str:
+def render_prompt(name: str, **context: object) -> str:
     """Render `name` (e.g. "agent_system.jinja") with strict undefined variables."""
     return _environment().get_template(name).render(**context).strip() + "\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.prompts import render
+from app.prompts import render_prompt
 from scaling.summary import RolloutSummary
 
 
@@ -21,7 +21,7 @@ def inline_code(text: str) -> str:
 
 def render_markdown(summary: RolloutSummary, heading_level: int = 2) -> str:
     """The summary with one section per non-empty field, headings at `heading_level`."""
-    return render(
+    return render_prompt(
         "summary_markdown.jinja",
         s=summary,
         h="#" * heading_level,

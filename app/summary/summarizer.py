@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.issue_text import sanitize_issue
 from app.llm.base import Message, Model, ModelError, ModelRequest, TextBlock
-from app.prompts import render
+from app.prompts import render_prompt
 from app.summary.budget import fit_to_budget, summary_tokens
 from app.summary.compress import AnyRecord, head_tail, render_trajectory, trajectory_tokens
 from app.summary.fallback import summary_from_trajectory
@@ -117,7 +117,7 @@ class LLMSummarizer:
 
     def _request(self, rollout: Rollout, issue: Issue, records: list[AnyRecord]) -> ModelRequest:
         cfg = self.config
-        user = render(
+        user = render_prompt(
             "summary_user.jinja",
             issue=sanitize_issue(issue),
             exit_status=rollout.exit_status,
@@ -127,7 +127,7 @@ class LLMSummarizer:
             word_budget=cfg.max_summary_tokens * 3 // 5,
         )
         return ModelRequest(
-            system=render("summary_system.jinja"),
+            system=render_prompt("summary_system.jinja"),
             messages=(Message(role="user", content=(TextBlock(text=user),)),),
             tools=(SUMMARY_TOOL,),
             force_tool=SUMMARY_TOOL.name,

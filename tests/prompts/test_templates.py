@@ -9,7 +9,7 @@ import pytest
 
 from app.agent.config import PromptOptions
 from app.agent.prompt import GuidanceFile, render_system, render_task
-from app.prompts import render, template_names
+from app.prompts import render_prompt, template_names
 from app.summary.markdown import inline_code
 from app.trajectory import Observation
 from scaling.issue import Issue
@@ -60,14 +60,14 @@ def test_every_template_has_a_context_here() -> None:
 
 @pytest.mark.parametrize("name", sorted(CONTEXTS))
 def test_template_renders(name: str) -> None:
-    out = render(name, **CONTEXTS[name])
+    out = render_prompt(name, **CONTEXTS[name])
     assert out.strip() and "{{" not in out and "{%" not in out
 
 
 @pytest.mark.parametrize("name", [n for n, ctx in sorted(CONTEXTS.items()) if ctx])
 def test_a_missing_variable_is_an_error(name: str) -> None:
     with pytest.raises(jinja2.UndefinedError):
-        render(name)
+        render_prompt(name)
 
 
 def test_task_prompt_has_every_part_and_caps_prior_summaries() -> None:
