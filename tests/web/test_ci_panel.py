@@ -11,7 +11,10 @@ from app.ci.keys import follow_key
 from app.ci.verdict import CiVerdict
 from app.settings import Settings
 from app.store import Store
-from tests.web.conftest import HIDDEN, OPERATOR_TOKEN, Browserless, Clock
+from app.web.server import app_from_settings
+from tests.fakes.github_server import FakeGitHub
+from tests.services import free_port
+from tests.web.conftest import HIDDEN, OPERATOR_TOKEN, Browserless, Clock, serving
 from tests.web.samples import (
     HEAD,
     SCRIPT,
@@ -179,3 +182,17 @@ async def test_ci_of_a_hidden_repository_is_never_shown_to_a_person_who_cannot_s
         answer = await web.client.get(path)
         assert answer.status_code == 404
         assert "ci.example" not in answer.text and "unit tests" not in answer.text
+
+
+async def test_the_run_page_still_answers_when_redis_cannot_be_reached(
+    github: FakeGitHub, store: Store, settings: Settings
+) -> None:
+    run_id = await seed_run(store, "octo/visible", 14, result=finished_result(4, 1))
+    # The same store, with Redis on a port nothing listens on.
+    down = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
+    async with serving(app_from_settings(down), github) as web:
+        page = await web.client.get(f"/runs/{run_id}", headers=BEARER)
+        api = await web.client.get(f"/api/runs/{run_id}", headers=BEARER)
+    assert page.status_code == 200 and "could not be read just now" in page.text
+    assert api.status_code == 200
+    assert api.json()["ci"] == {"panel": None, "later_run": None, "unreadable": True}
