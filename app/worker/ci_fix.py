@@ -139,7 +139,12 @@ async def second_chance(
         number=run.issue_number,
         sender=run.sender or "autofix",
     )
-    started = await start_run(deps, repo, trigger, config, "refine", parent=run, feedback=feedback)
+    # A fix attempt is one refinement round (N fresh rollouts through the same gates,
+    # tournament and holdout), whatever `rounds` says for runs.
+    one_round = config.model_copy(update={"rounds": 1})
+    started = await start_run(
+        deps, repo, trigger, one_round, "refine", parent=run, feedback=feedback
+    )
     if started != "started":
         return f"CI failed ({names}); no fix attempt was started ({started})."
     saved = FixState(attempts=state.attempts + 1, failing=failing)

@@ -40,9 +40,11 @@ async def test_a_ci_failure_starts_a_refinement_whose_fix_goes_to_the_same_pr(
         "tests", WANTS_SUM, branch_prefix="autofix/", annotations=[ANNOTATION]
     )
 
-    number = await _label(app, "ci:\n  mode: evidence\n")
+    number = await _label(app, "rounds: 3\nci:\n  mode: evidence\n")
 
     assert [e.run.trigger for e in executor.executed] == ["label", "refine"]
+    # One refinement round per fix attempt, whatever `rounds` says for runs.
+    assert [(e.run.config or {}).get("rounds") for e in executor.executed] == [3, 1]
     feedback = executor.executed[1].run.feedback or ""
     assert "Check `tests`: failure" in feedback
     assert "FAILED test_add: expected sum()" in feedback
