@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 _PAGE = 100
 _MAX_PAGES = 10
+_LOG_READ_BYTES = 16 * 2**20
+"""At most this much of a job's log is downloaded to find its tail."""
 
 
 def _text(value: Any) -> str | None:
@@ -127,16 +129,33 @@ class RepoCiReads(RepoReads):
         return lines[:limit]
 
     async def actions_job_log(self, job_id: int, max_bytes: int = 20_000) -> str | None:
-        """The last `max_bytes` of a GitHub Actions job's log; None when it cannot be read."""
+        """The last `max_bytes` of a GitHub Actions job's log; None when it cannot be read.
+
+        The log is streamed, holding only its tail; a job can print without end, so at most
+        `_LOG_READ_BYTES` are read, and a longer log's tail says it is not the end.
+        """
         try:
             response = await self._gh.arequest(
-                "GET", f"/repos/{self.owner}/{self.name}/actions/jobs/{job_id}/logs"
+                "GET", f"/repos/{self.owner}/{self.name}/actions/jobs/{job_id}/logs", stream=True
             )
         except RequestFailed as exc:
             if http_status(exc) in (403, 404, 410):
                 return None
             raise
-        return response.content[-max_bytes:].decode("utf-8", errors="replace")
+        raw, tail, read = response.raw_response, b"", 0
+        try:
+            async for chunk in raw.aiter_bytes():
+                read += len(chunk)
+                tail = (tail + chunk)[-max_bytes:]
+                if read >= _LOG_READ_BYTES:
+                    break
+        finally:
+            await raw.aclose()
+        text = tail.decode("utf-8", errors="replace")
+        if read >= _LOG_READ_BYTES:
+            cut = f"(only the first {_LOG_READ_BYTES // 2**20} MiB of this log were read)\n"
+            return cut + text[len(cut) :]
+        return text
 
     async def update_pull_body(self, number: int, body: str) -> None:
         """Replace autofix's marked section of a pull request's description with `body`."""

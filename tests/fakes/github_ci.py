@@ -60,6 +60,10 @@ class FakeCI:
     annotations: dict[int, list[Json]] = field(default_factory=dict)
     logs: dict[int, str] = field(default_factory=dict)
     """Actions job id (the check run id) -> its log text."""
+    endless_logs: dict[int, int] = field(default_factory=dict)
+    """Actions job id -> the size in bytes of a log served as a stream (a job that printed
+    without end); `log_bytes_sent` counts what the download address sent of them."""
+    log_bytes_sent: int = 0
     required: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     """(repo, branch) -> the check names its branch protection requires."""
     reruns: list[int] = field(default_factory=list)

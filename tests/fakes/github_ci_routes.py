@@ -3,10 +3,17 @@ and the two ways to run a check again (re-run an Actions job, re-request another
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import (
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 
 from tests.fakes.github_ci import is_actions
 from tests.fakes.github_routes import FakeError
@@ -158,7 +165,7 @@ def build_ci_router(fake: FakeGitHub) -> APIRouter:
     @r.get("/repos/{owner}/{name}/actions/jobs/{job_id}/logs")
     async def job_logs(owner: str, name: str, job_id: int, request: Request) -> Response:
         repo_for(request, owner, name)
-        if job_id not in ci.logs:
+        if job_id not in ci.logs and job_id not in ci.endless_logs:
             return JSONResponse({"message": "Not Found"}, status_code=404)
         # GitHub answers with a short-lived download address elsewhere.
         return RedirectResponse(f"{fake.git_url}/_ci-logs/{job_id}", status_code=302)
@@ -170,8 +177,17 @@ def build_log_download_router(fake: FakeGitHub) -> APIRouter:
     """The download address job logs redirect to (no API authentication, as on GitHub)."""
     r = APIRouter()
 
+    async def stream(size: int) -> AsyncIterator[bytes]:
+        chunk = (b"x" * 1023 + b"\n") * 1024
+        for _ in range(size // len(chunk)):
+            fake.ci.log_bytes_sent += len(chunk)
+            yield chunk
+
     @r.get("/_ci-logs/{job_id}")
     async def download(job_id: int) -> Response:
+        size = fake.ci.endless_logs.get(job_id)
+        if size is not None:
+            return StreamingResponse(stream(size), media_type="text/plain")
         text = fake.ci.logs.get(job_id)
         if text is None:
             return PlainTextResponse("gone", status_code=404)

@@ -122,3 +122,22 @@ async def test_more_checks_than_autofix_reads_never_pass(
     assert len(snapshot.checks) == 100 and snapshot.unread == 2  # a run and its suite
     assert verdict.outcome == "too_many"
     assert "more checks than autofix reads" in render_ci(verdict, CiConfig())
+
+
+async def test_an_endless_job_log_is_read_only_so_far(
+    fake_github: FakeGitHub, github_clients: GitHubClients
+) -> None:
+    repo = repo_of(fake_github, github_clients)
+    hosted = fake_github.state.repo("octo", "calc")
+    assert hosted is not None
+    sha = hosted.ref_sha("refs/heads/main")
+    assert sha is not None
+    run = fake_github.ci.add_check_run(hosted, sha, "tests", conclusion="failure")
+    # The job printed 256 MiB; holding all of it to keep 4 KB would take the worker's memory.
+    fake_github.ci.endless_logs[run["id"]] = 256 * 1024 * 1024
+
+    tail = await repo.actions_job_log(run["id"], max_bytes=4000)
+
+    assert tail is not None and tail.endswith("x\n") and len(tail) < 4200
+    assert "only the first" in tail
+    assert fake_github.ci.log_bytes_sent < 64 * 1024 * 1024
