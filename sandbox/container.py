@@ -18,6 +18,7 @@ from sandbox.builder import WORKSPACE, WORKSPACE_TAR
 from sandbox.client import blocking, docker_client
 from sandbox.errors import SandboxError
 from sandbox.execution import Capture, ExecHung, close_hijacked, read_frames, run_exec
+from sandbox.hosts import HOSTNAME, write_hosts
 from sandbox.images import Environments, Prepared
 from sandbox.layer import LAYER_LABEL, LayerLimit
 from sandbox.models import ExecResult, SandboxSpec
@@ -147,6 +148,8 @@ class DockerSandbox(WorkspaceFiles):
         self._container_id = layer.create(
             lambda: self._create_container(image_id, name, labels, layer)
         )
+        if spec.network == "none":  # networking disabled: the engine wrote no hosts file
+            write_hosts(api, self._container_id)
         # Attach before start, as `docker run` does, to hear the boot script say it is ready:
         # one connection instead of a separate exec to unpack the workspace.
         params = {"stdout": 1, "stderr": 1, "stream": 1}
@@ -185,7 +188,7 @@ class DockerSandbox(WorkspaceFiles):
                 name=name,
                 user=AGENT,
                 working_dir=WORKSPACE,
-                hostname="sandbox",
+                hostname=HOSTNAME,
                 environment=dict(spec.env),
                 labels={**labels, LAYER_LABEL: layer.label()},
                 host_config=host_config,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shlex
 from asyncio.subprocess import PIPE
 
 import docker
@@ -31,6 +32,33 @@ async def test_sandbox_is_locked_down(
     assert int(labels["autofix.expires_at"]) > 0
     assert labels["autofix.scope"] == spec.scope
     assert info["HostConfig"]["PidsLimit"] == spec.limits.pids
+
+
+# Test runners look up `localhost` as they start (Vite, dev servers, database clients). With no
+# network the engine writes no hosts file; the sandbox must still know its loopback names.
+LOOKUP = (
+    "import socket\n"
+    "server = socket.create_server(('', 0))\n"
+    "port = server.getsockname()[1]\n"
+    "for name in ('localhost', 'sandbox'):\n"
+    "    with socket.create_connection((name, port), timeout=5):\n"
+    "        print(name, server.accept()[1][0].startswith('127.'))\n"
+)
+
+
+async def test_loopback_names_resolve_with_no_network(
+    spec: SandboxSpec, client: docker.DockerClient, environments: Environments
+) -> None:
+    async with DockerSandbox(spec, client, environments=environments) as sb:
+        names = await sb.exec("hostname; getent hosts localhost sandbox | wc -l")
+        connected = await sb.exec(f"python3 -c {shlex.quote(LOOKUP)}")
+        writable = await sb.exec("test -w /etc/hosts && echo writable; ls -l /etc/hosts")
+        interfaces = await sb.exec("tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '")
+    assert names.output.split() == ["sandbox", "2"], names.output
+    assert connected.output.split() == ["localhost", "True", "sandbox", "True"], connected.output
+    # The agent cannot point the names elsewhere, and there is still no network to reach.
+    assert "writable" not in writable.output and " root root " in writable.output, writable
+    assert interfaces.output.split() == ["lo"]
 
 
 async def test_hidden_paths_are_absent_from_files_and_history(

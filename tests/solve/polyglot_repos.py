@@ -353,3 +353,55 @@ JEST = Polyglot(
     flaky="src/flaky.test.js > seed dependent",
     reproduction="src/even.test.js > even count",
 )
+
+
+# Vitest 1.6 runs ES modules; the same median, exported the ES way.
+VITEST_WRONG = NODE_WRONG.replace("module.exports = { median };", "export { median };")
+VITEST_FIXED = NODE_FIXED.replace("module.exports = { median };", "export { median };")
+VITEST_SPECIAL_CASE = NODE_SPECIAL_CASE.replace(
+    "module.exports = { median };", "export { median };"
+)
+_VITEST_TESTS = "import { expect, test } from 'vitest';\nimport { median } from './stats.js';\n\n"
+VITEST = Polyglot(
+    files={
+        "package.json": json.dumps(
+            {"name": "calc", "type": "module", "scripts": {"test": "vitest run"}}
+        ),
+        "src/stats.js": VITEST_WRONG,
+        "src/stats.test.js": _VITEST_TESTS
+        + "test('odd', () => expect(median([3, 1, 2])).toBe(2));\n"
+        + "test('single', () => expect(median([5])).toBe(5));\n",
+        "src/median_holdout.test.js": _VITEST_TESTS
+        + "test('even holdout', () => expect(median([40, 10, 30, 20])).toBe(25));\n",
+        "src/flaky.test.js": "import { expect, test } from 'vitest';\n\n"
+        "// Fails under one seed only, as an order-dependent test would.\n"
+        "test('seed dependent', () => expect(process.env.AUTOFIX_TEST_SEED).not.toBe('1'));\n",
+    },
+    config=(
+        "rollouts: 4\nrounds: 1\nvotes: 3\nsandbox:\n  image: autofix-sandbox:polyglot\n"
+        "tests:\n  holdout: [src/median_holdout.test.js]\n"
+    ),
+    personas={
+        "CORRECT": [
+            write("src/stats.js", VITEST_FIXED),
+            write(
+                "src/even.test.js",
+                _VITEST_TESTS
+                + "test('even count', () => expect(median([1, 2, 3, 4])).toBe(2.5));\n",
+            ),
+        ],
+        "WRONG": [write("src/stats.js", VITEST_SPECIAL_CASE)],
+        "SKIPPER": [
+            write("src/stats.js", VITEST_FIXED),
+            "sed -i \"s/^test('odd'/test.skip('odd'/\" src/stats.test.js",
+        ],
+        "DELETER": [
+            write("src/stats.js", VITEST_FIXED),
+            "sed -i \"/^test('single'/d\" src/stats.test.js",
+        ],
+    },
+    signatures=JEST.signatures,
+    passing=("src/stats.test.js > odd", "src/stats.test.js > single"),
+    flaky="src/flaky.test.js > seed dependent",
+    reproduction="src/even.test.js > even count",
+)

@@ -19,7 +19,7 @@ from app.cli import main
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.example_repo import git
 from tests.fakes.personas import Script, persona_of
-from tests.solve.polyglot_repos import GO, JEST, NODE, RUST, TWO_SUITES, Polyglot
+from tests.solve.polyglot_repos import GO, JEST, NODE, RUST, TWO_SUITES, VITEST, Polyglot
 
 pytestmark = pytest.mark.docker
 
@@ -141,19 +141,29 @@ def test_two_suites_gate_a_frontend_patch_on_the_frontend_alone(
     assert result["winner"] == {"rollout_id": rollouts["CORRECT"]["id"], "round": 0}
 
 
-@pytest.fixture(scope="session")
-def jest_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Jest 29 (it runs on the sandbox's Node 18) installed once from the npm registry."""
-    root = tmp_path_factory.mktemp("jest")
+def npm_modules(root: Path, package: str) -> Path:
+    """`package` installed from the npm registry into root/node_modules."""
     (root / "package.json").write_text('{"name": "vendored", "version": "1.0.0"}\n')
     env = {**os.environ, "NODE_EXTRA_CA_CERTS": "/etc/ssl/certs/ca-certificates.crt"}
     done = subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "jest@29.7.0"],
+        ["npm", "install", "--no-audit", "--no-fund", package],
         cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     if done.returncode != 0:
-        pytest.fail(f"npm install jest@29.7.0 failed:\n{done.stderr[-2000:]}")
+        pytest.fail(f"npm install {package} failed:\n{done.stderr[-2000:]}")
     return root / "node_modules"
+
+
+@pytest.fixture(scope="session")
+def jest_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Jest 29 (it runs on the sandbox's Node 18) installed once from the npm registry."""
+    return npm_modules(tmp_path_factory.mktemp("jest"), "jest@29.7.0")
+
+
+@pytest.fixture(scope="session")
+def vitest_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Vitest 1.6 (the last to run on the sandbox's Node 18) installed once."""
+    return npm_modules(tmp_path_factory.mktemp("vitest"), "vitest@1.6.0")
 
 
 def test_jest_package(
@@ -163,3 +173,13 @@ def test_jest_package(
     code, result = run_solve(workdir, fake, JEST, vendored=jest_modules)
     assert code == 0 and result["status"] == "resolved", result.get("error")
     check(result, JEST)
+
+
+def test_vitest_package(
+    workdir: Path, fake: FakeAnthropic, polyglot_image: str, vitest_modules: Path
+) -> None:
+    # Vite looks up `localhost` as it starts; the sandbox, network none, must still know it.
+    # No tests.command: `vitest run` is detected and run as `npx --no-install vitest run`.
+    code, result = run_solve(workdir, fake, VITEST, vendored=vitest_modules)
+    assert code == 0 and result["status"] == "resolved", result.get("error")
+    check(result, VITEST)
