@@ -18,6 +18,8 @@ from app.ci.verdict import CiVerdict
 
 log = logging.getLogger(__name__)
 
+MAX_NOTES = 12
+"""Notes kept about what autofix did about CI: the latest ones."""
 SLOT = "<!-- autofix:ci-section -->"
 """Where the CI section goes in a finished run's status comment."""
 
@@ -73,7 +75,12 @@ class CiFollow(BaseModel):
     dashboard's checks table); None while autofix waits for checks on a new head."""
 
     def with_note(self, note: str) -> CiFollow:
-        return self.model_copy(update={"notes": (*self.notes, note)}) if note else self
+        """The record with `note` as its latest: a sentence already there moves to the end,
+        and only the latest `MAX_NOTES` are kept (a check can flip without end)."""
+        if not note:
+            return self
+        notes = (*(n for n in self.notes if n != note), note)
+        return self.model_copy(update={"notes": notes[-MAX_NOTES:]})
 
     def showing(self, section: str, verdict: CiVerdict | None) -> CiFollow:
         """The record with `section` shown, and `verdict` as its structured twin."""

@@ -27,7 +27,9 @@ def ci_section(
     ci = config.ci
     spent = state.spent_s + (0.0 if state.settled else max(now - state.head_since, 0.0))
     budget = budget_line(spent, ci.timeout_s)
-    if verdict is None:
+    if verdict is None and state.settled:
+        report = ""  # the notes say why there is no verdict, and that nothing waits
+    elif verdict is None:
         report = f"**CI** ({ci.mode}): waiting for checks on `{state.head_sha[:7]}`."
     else:
         report = render_ci(verdict, ci, state.tries)

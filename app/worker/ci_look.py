@@ -68,15 +68,21 @@ async def _look(
     owner, name = run.repo.split("/", 1)
     gh = await deps.repo_for(owner, name, run.installation_id)
     now = deps.ci_clock()
+    # The first wait counts against the CI budget; a later one (a check re-run after the
+    # verdict, say) has `ci.timeout_s` of its own.
+    since = state.reopened_at or now if state.settled else state.head_since
     try:
         snapshot = await gh.ci_snapshot(sha, deps.github_app_id)
     except Exception:  # GitHub hiccups end no watch: the next poll looks again
         log.warning("CI checks of %s could not be read", sha, exc_info=True)
-        await follows.save(await _poll_later(deps, state, seq))
+        spent = 0.0 if state.settled else state.spent_s
+        if now - since + spent < config.ci.timeout_s:
+            await follows.save(await _poll_later(deps, state, seq))
+            return "unreadable"
+        # Reads that keep failing (the repository left the installation, say) end the watch
+        # like a timeout; a later CI event looks again.
+        await follows.save(await _give_up(deps, gh, run, config, state, now, seq))
         return "unreadable"
-    # The first wait counts against the CI budget; a later one (a check re-run after the
-    # verdict, say) has `ci.timeout_s` of its own.
-    since = state.reopened_at or now if state.settled else state.head_since
     found = assess(
         snapshot,
         config.ci,
@@ -113,6 +119,31 @@ async def _look(
     if pushed:
         await look_soon(deps, state)
     return found.verdict.outcome
+
+
+async def _give_up(
+    deps: WorkerDeps,
+    gh: RepoApi,
+    run: Run,
+    config: RepoConfig,
+    state: CiFollow,
+    now: float,
+    seq: int | None,
+) -> CiFollow:
+    """Stop polling a head whose checks could not be read for all of `ci.timeout_s`."""
+    if state.polling and seq is None:
+        await CiFollows(deps.redis).cancel_poll(state)
+    if not state.settled:
+        spent = state.spent_s + max(now - state.head_since, 0.0)
+        state = state.model_copy(update={"settled": True, "spent_s": spent})
+    note = (
+        f"The checks on `{state.head_sha[:7]}` could not be read for `ci.timeout_s` "
+        f"({config.ci.timeout_s} s): autofix stopped looking; a CI event makes it look again."
+    )
+    state = state.model_copy(update={"polling": False, "reopened_at": None})
+    if note not in state.notes:
+        state = state.with_note(note)
+    return await show_ci(deps, gh, run, config, state, None, now, final=False)
 
 
 async def _rerun(gh: RepoApi, check: CiCheck) -> int:

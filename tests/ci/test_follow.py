@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis.asyncio as aioredis
 
 from app.ci.checks import CiCheck
-from app.ci.follow import CiFollow, CiRecords
+from app.ci.follow import MAX_NOTES, CiFollow, CiRecords
 from app.ci.keys import follow_key
 from app.ci.verdict import CiVerdict
 
@@ -51,3 +51,15 @@ async def test_records_are_read_by_pull_request_whatever_the_repositorys_case(
         assert await CiRecords(redis).load("octo/repo", 12) is None
     finally:
         await redis.aclose()
+
+
+def test_a_check_that_flips_without_end_cannot_grow_the_notes_without_end() -> None:
+    # Another app flips its check between failure and success on autofix's head, with a new
+    # name each time: every verdict is acted on, and each adds a sentence.
+    state = follow()
+    for n in range(5000):
+        state = state.with_note(f"CI still fails (`flip {n}`).").with_note("CI passed.")
+
+    assert len(state.notes) <= MAX_NOTES
+    assert state.notes[-2:] == ("CI still fails (`flip 4999`).", "CI passed.")
+    assert state.notes.count("CI passed.") == 1
