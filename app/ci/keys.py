@@ -23,9 +23,19 @@ def dirty_key(repo: str, sha: str) -> str:
     return f"autofix:ci-dirty:{repo.casefold()}:{sha.casefold()}"
 
 
+def looked_key(repo: str, sha: str) -> str:
+    """Set for a while by each look at the head: CI events within it share a later look."""
+    return f"autofix:ci-looked:{repo.casefold()}:{sha.casefold()}"
+
+
 def look_job_id(repo: str, sha: str) -> str:
     """The one queued look that CI events on a head share."""
     return f"ci-look:{repo.casefold()}:{sha.casefold()}"
+
+
+def later_job_id(repo: str, sha: str) -> str:
+    """The one look that CI events arriving too soon after a look share."""
+    return f"ci-later:{repo.casefold()}:{sha.casefold()}"
 
 
 def poll_job_id(repo: str, sha: str, seq: int) -> str:

@@ -13,7 +13,15 @@ from collections.abc import AsyncIterator
 from arq.constants import default_queue_name, job_key_prefix
 
 from app.ci.follow import CiFollow, CiRecords
-from app.ci.keys import DIRTY_TTL_S, FOLLOW_TTL_S, dirty_key, follow_key, head_key, poll_job_id
+from app.ci.keys import (
+    DIRTY_TTL_S,
+    FOLLOW_TTL_S,
+    dirty_key,
+    follow_key,
+    head_key,
+    looked_key,
+    poll_job_id,
+)
 
 LOCK_TTL_S = 600
 """Longer than the longest look (pushing the next candidate clones the repository)."""
@@ -50,6 +58,19 @@ class CiFollows(CiRecords):
     async def take_dirty(self, repo: str, sha: str) -> bool:
         """Whether the head changed since the last call (and clear the mark)."""
         return bool(await self.redis.getdel(dirty_key(repo, sha)))
+
+    async def wait_before_look(self, repo: str, sha: str, gap_s: float, *, poll: bool) -> float:
+        """0 when a look may read the head's checks now, else the seconds until it may.
+
+        Looks woken by CI events are at least `gap_s` apart, so a flood of events cannot
+        spend the installation's API quota; a poll always may, and starts the gap again.
+        """
+        key, gap_ms = looked_key(repo, sha), max(int(gap_s * 1000), 1)
+        if poll or await self.redis.set(key, "1", px=gap_ms, nx=True):
+            await self.redis.set(key, "1", px=gap_ms)
+            return 0.0
+        left_ms = await self.redis.pttl(key)
+        return max(int(left_ms), 1) / 1000
 
     async def cancel_poll(self, state: CiFollow) -> None:
         """Drop the queued poll of a head that has its verdict (events bring what follows)."""

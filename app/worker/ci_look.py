@@ -15,7 +15,7 @@ from typing import Any
 from app.ci.assess import assess
 from app.ci.checks import CiCheck
 from app.ci.follow import SLOT, CiFollow
-from app.ci.keys import LOOK_JOB, look_job_id, poll_job_id
+from app.ci.keys import LOOK_JOB, later_job_id, look_job_id, poll_job_id
 from app.config import RepoConfig
 from app.github.models import PullRequestLink
 from app.status.render import render_status
@@ -63,6 +63,13 @@ async def _look(
         return "superseded"
     if seq is not None and (seq != state.poll_seq or not state.polling):
         return "stale poll"
+    wait_s = await follows.wait_before_look(repo, sha, deps.ci_look_gap_s, poll=seq is not None)
+    if wait_s:
+        # CI events come faster than looks may: one later look reads what they all changed.
+        await deps.redis.enqueue_job(
+            LOOK_JOB, repo, sha, _job_id=later_job_id(repo, sha), _defer_by=wait_s
+        )
+        return "later"
     run = await deps.store.get_run(state.run_id)
     config = RepoConfig.model_validate(run.config or {})
     owner, name = run.repo.split("/", 1)

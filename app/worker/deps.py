@@ -65,6 +65,9 @@ class WorkerDeps:
     """autofix's own App id: its check runs never count as the repository's CI."""
     ci_poll_s: float = 15.0
     """How often the checks on autofix's head are read when no webhook says they changed."""
+    ci_look_gap_s: float = 15.0
+    """The least time between two looks at one head woken by CI events: events that come
+    sooner share one later look (another app can send them without end)."""
     ci_clock: Callable[[], float] = time.time
     """The clock CI waits (`ci.appear_s`, `ci.timeout_s`) are measured on; looks may run on
     any worker, so it is the wall clock."""

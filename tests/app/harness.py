@@ -69,6 +69,8 @@ class AppUnderTest:
 
     ci_poll_s: float = 0.02
     """Real seconds between reads of the checks when no CI webhook arrives."""
+    ci_look_gap_s: float = 0.05
+    """Real seconds between two looks at one head woken by CI events."""
     ci_time_scale: float = 600.0
     """CI waits run this much faster than real time: `ci.appear_s` (120 s) passes in 0.2 s."""
 
@@ -111,6 +113,7 @@ class AppUnderTest:
             metrics=self.metrics,
             github_app_id=self.github.app_id,
             ci_poll_s=self.ci_poll_s,
+            ci_look_gap_s=self.ci_look_gap_s,
             ci_clock=self.ci_clock,
         )
 

@@ -27,3 +27,42 @@ async def test_checks_that_stay_unreadable_stop_the_polls_after_the_ci_budget(
     assert await app.web.state.queue.zcard(default_queue_name) == 0
     status = str(app.status_comments(number)[-1]["body"])
     assert "could not be read" in status and "`ci.timeout_s`" in status
+
+
+async def test_a_flood_of_ci_events_reads_the_checks_a_bounded_number_of_times(
+    app: AppUnderTest,
+) -> None:
+    app.github.ci.run_on_push("tests", "true", branch_prefix="autofix/")
+    number = app.github.add_issue("octo", "calc", "add() subtracts", "2 + 2 gives 0")
+    await app.deliver("issues", app.payloads.labeled(number))
+    await app.work_off()
+    assert "all 1 check(s)" in str(app.status_comments(number)[-1]["body"])
+    [pr] = app.pulls()
+    hosted = app.github.state.repo("octo", "calc")
+    assert hosted is not None
+    events: list[tuple[str, dict[str, object]]] = []
+    app.github.ci.webhook = lambda event, payload: events.append((event, payload))
+
+    # Another app posts a status on autofix's head again and again: every one is an event
+    # about the head, and each look costs several reads (and writes) of autofix's quota.
+    app.ci_look_gap_s = 30.0
+    reads = len(_check_run_reads(app))
+    async with app.serving():
+        for _ in range(40):
+            app.github.ci.add_status(hosted, pr["head"]["sha"], "noise", "success")
+            event, payload = events.pop()
+            await app.deliver(event, payload)
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)
+
+    # One look read the checks (twice: the verdict, then autofix's own check run to update);
+    # the events after it share one later look.
+    assert len(_check_run_reads(app)) - reads <= 2
+    queued = await app.web.state.queue.zrange(default_queue_name, 0, -1)
+    assert queued == [f"ci-later:octo/calc:{pr['head']['sha']}".encode()]
+
+
+def _check_run_reads(app: AppUnderTest) -> list[str]:
+    return [
+        r.path for r in app.github.requests if r.method == "GET" and r.path.endswith("/check-runs")
+    ]
