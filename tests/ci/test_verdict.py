@@ -114,3 +114,20 @@ def test_another_apps_check_of_the_same_name_cannot_shadow_a_failure() -> None:
     assert [c.app_id for c in verdict.failing] == [15368]
     rerun = run("tests", "success", app=15368, run_id=12)
     assert judge(snap(failed, shadow, rerun), CiConfig(), OWN, waited_s=5).outcome == "passed"
+
+
+def test_a_required_check_that_has_not_reported_is_waited_for_not_taken_as_no_ci() -> None:
+    # Branch protection requires `build`; it is slow to report (or another app's checks are
+    # all that ran). GitHub would show it as expected and block the merge.
+    config = CiConfig(required_only=True, appear_s=60, timeout_s=600)
+    required = frozenset({"build"})
+    others = snap(run("docs"))
+
+    waiting = judge(others, config, OWN, 300, required)
+    late = judge(snap(), config, OWN, 300, required)
+    given_up = judge(others, config, OWN, 600, required)
+
+    assert (waiting.outcome, late.outcome, given_up.outcome) == ("pending", "pending", "timed_out")
+    assert [c.name for c in given_up.pending] == ["build"]
+    reported = judge(snap(run("build", "failure"), run("docs")), config, OWN, 300, required)
+    assert reported.outcome == "failed"
