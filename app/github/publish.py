@@ -28,7 +28,14 @@ class PublishTarget(Protocol):
     async def get_repository(self) -> RepoInfo: ...
     async def installation_token(self) -> str: ...
     async def ensure_pull_request(
-        self, *, head_branch: str, base: str, title: str, body: str, draft: bool = True
+        self,
+        *,
+        head_branch: str,
+        base: str,
+        title: str,
+        body: str,
+        draft: bool = True,
+        number: int | None = None,
     ) -> tuple[PullRequestInfo, bool]: ...
 
 
@@ -51,6 +58,8 @@ class PublishRequest(BaseModel):
     """The commit autofix last pushed to the branch: it is replaced only while still there."""
     rollout_id: str | None = None
     """The candidate being published, recorded with the pull request."""
+    pull_number: int | None = None
+    """The pull request autofix last published to: updated while open, whatever its base."""
     commit_message: str | None = None
     author_name: str = AUTHOR_NAME
     author_email: str = AUTHOR_EMAIL
@@ -84,6 +93,7 @@ async def publish(
         title=request.title,
         body=request.body,
         draft=request.draft,
+        number=request.pull_number,
     )
     return PullRequestLink(
         number=pr.number,

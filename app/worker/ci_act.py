@@ -94,7 +94,7 @@ async def act_on(
         return state, False
     if verdict.outcome != "failed":
         return state, False
-    pr = await gh.find_pull_request(state.branch)
+    pr = await gh.find_pull_request(state.branch, number=state.pr)
     if pr is None or pr.head_sha != state.head_sha:
         if pr is None:
             note = "CI failed, but the pull request is no longer open: nothing is retried."

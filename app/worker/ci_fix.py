@@ -127,7 +127,7 @@ async def second_chance(
     ci = config.ci
     if verdict is None or verdict.outcome != "failed" or ci.fix_attempts == 0:
         return ""
-    pr = await repo.find_pull_request(link.branch)
+    pr = await repo.find_pull_request(link.branch, number=link.number)
     if pr is None or pr.head_sha != link.head_sha:
         return "CI failed, but the pull request's head is no longer autofix's: nothing is retried."
     key = _key(run.repo, link.number)

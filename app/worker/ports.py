@@ -54,9 +54,18 @@ class RepoApi(Protocol):
         details_url: str | None = None,
         external_id: str | None = None,
     ) -> CheckRunInfo: ...
-    async def find_pull_request(self, head_branch: str) -> PullRequestInfo | None: ...
+    async def find_pull_request(
+        self, head_branch: str, *, base: str | None = None, number: int | None = None
+    ) -> PullRequestInfo | None: ...
     async def ensure_pull_request(
-        self, *, head_branch: str, base: str, title: str, body: str, draft: bool = True
+        self,
+        *,
+        head_branch: str,
+        base: str,
+        title: str,
+        body: str,
+        draft: bool = True,
+        number: int | None = None,
     ) -> tuple[PullRequestInfo, bool]: ...
     async def update_check_run(
         self,

@@ -38,7 +38,7 @@ async def publish_result(
     )
     last = await deps.store.latest_pull_request(run.repo, request.branch)
     if last is not None:
-        request = request.model_copy(update={"lease": last.head_sha})
+        request = request.model_copy(update={"lease": last.head_sha, "pull_number": last.number})
     link = await publish(repo, request)
     await deps.store.set_pull_request(run.id, link)
     check = render_check(result)

@@ -223,9 +223,11 @@ def fake_pulls(r: APIRouter, fake: FakeGitHub, repo_for: Any) -> None:
         state = request.query_params.get("state", "open")
         head = request.query_params.get("head")
         base = request.query_params.get("base")
+        # GitHub lists the newest first unless asked otherwise (`sort=created`, `direction=desc`).
+        newest_first = request.query_params.get("direction", "desc") == "desc"
         found = [
             render(repo, pr)
-            for (full, _), pr in sorted(s.pulls.items())
+            for (full, _), pr in sorted(s.pulls.items(), reverse=newest_first)
             if full == repo.full_name
             and (state == "all" or pr["state"] == state)
             and (head is None or head in (f"{owner}:{pr['head']}", pr["head"]))
@@ -266,7 +268,11 @@ def fake_pulls(r: APIRouter, fake: FakeGitHub, repo_for: Any) -> None:
             )
         with s.lock:
             for (full, _), pr in s.pulls.items():
-                if full == repo.full_name and pr["head"] == head and pr["state"] == "open":
+                if (
+                    full == repo.full_name
+                    and (pr["head"], pr["base"]) == (head, fields["base"])
+                    and pr["state"] == "open"
+                ):
                     message = f"A pull request already exists for {owner}:{head}."
                     raise FakeError(
                         422,
