@@ -7,10 +7,12 @@ The record itself (`app.ci.follow.CiFollow`) is shared with the dashboard, which
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from collections.abc import AsyncIterator
 
 from arq.constants import default_queue_name, job_key_prefix
+from redis.exceptions import WatchError
 
 from app.ci.follow import CiFollow, CiRecords
 from app.ci.keys import (
@@ -23,6 +25,8 @@ from app.ci.keys import (
     poll_job_id,
 )
 
+log = logging.getLogger(__name__)
+
 LOCK_TTL_S = 600
 """Longer than the longest look (pushing the next candidate clones the repository)."""
 
@@ -34,12 +38,34 @@ class CiFollows(CiRecords):
         raw = await self.redis.get(head_key(repo, sha))
         return int(raw) if raw is not None and raw.isdigit() else None
 
-    async def save(self, state: CiFollow) -> None:
-        """Store `state` and register its head, so CI events about the head find it."""
+    async def save(self, state: CiFollow, *, over: CiFollow | None = None) -> bool:
+        """Store `state` and register its head, so CI events about the head find it.
+
+        With `over` (the record a look started from), only while the stored record is still
+        that run's at that head: a run that published a newer head meanwhile (it takes no
+        lock) keeps its record. False when nothing was stored.
+        """
+        key = follow_key(state.repo, state.pr)
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(follow_key(state.repo, state.pr), state.model_dump_json(), ex=FOLLOW_TTL_S)
+            if over is not None:
+                await pipe.watch(key)
+                stored = await self.load(state.repo, state.pr)
+                if stored is None or (stored.run_id, stored.head_sha) != (
+                    over.run_id,
+                    over.head_sha,
+                ):
+                    log.info(
+                        "CI record of %s#%s moved on; the look's is dropped", state.repo, state.pr
+                    )
+                    return False
+                pipe.multi()  # type: ignore[no-untyped-call]  # untyped in redis-py
+            pipe.set(key, state.model_dump_json(), ex=FOLLOW_TTL_S)
             pipe.set(head_key(state.repo, state.head_sha), str(state.pr), ex=FOLLOW_TTL_S)
-            await pipe.execute()
+            try:
+                await pipe.execute()
+            except WatchError:
+                return False
+        return True
 
     @contextlib.asynccontextmanager
     async def locked(self, repo: str, pr: int) -> AsyncIterator[bool]:

@@ -63,6 +63,7 @@ async def _look(
         return "superseded"
     if seq is not None and (seq != state.poll_seq or not state.polling):
         return "stale poll"
+    loaded = state  # written back only while it is still the stored record
     wait_s = await follows.wait_before_look(repo, sha, deps.ci_look_gap_s, poll=seq is not None)
     if wait_s:
         # CI events come faster than looks may: one later look reads what they all changed.
@@ -84,11 +85,11 @@ async def _look(
         log.warning("CI checks of %s could not be read", sha, exc_info=True)
         spent = 0.0 if state.settled else state.spent_s
         if now - since + spent < config.ci.timeout_s:
-            await follows.save(await _poll_later(deps, state, seq))
+            await follows.save(await _poll_later(deps, state, seq), over=loaded)
             return "unreadable"
         # Reads that keep failing (the repository left the installation, say) end the watch
         # like a timeout; a later CI event looks again.
-        await follows.save(await _give_up(deps, gh, run, config, state, now, seq))
+        await follows.save(await _give_up(deps, gh, run, config, state, now, seq), over=loaded)
         return "unreadable"
     found = assess(
         snapshot,
@@ -109,7 +110,7 @@ async def _look(
         if state.settled and state.reopened_at is None:
             state = state.model_copy(update={"reopened_at": now})
         state = await show_ci(deps, gh, run, config, state, found.verdict, now, final=False)
-        await follows.save(await _poll_later(deps, state, seq))
+        await follows.save(await _poll_later(deps, state, seq), over=loaded)
         return "pending"
     if not state.settled:
         spent = state.spent_s + max(now - state.head_since, 0.0)
@@ -122,7 +123,7 @@ async def _look(
     # What was done about it (notes), or the new head waiting for its checks.
     shown = None if pushed else found.verdict
     state = await show_ci(deps, gh, run, config, state, shown, now, final=False)
-    await follows.save(state)
+    await follows.save(state, over=loaded)
     if pushed:
         await look_soon(deps, state)
     return found.verdict.outcome
