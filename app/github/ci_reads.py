@@ -4,7 +4,8 @@ and the tails of GitHub Actions job logs. Parsed leniently: CI apps fill fields 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from githubkit.exception import RequestFailed
 
@@ -15,6 +16,7 @@ from app.github.pr_text import merge_body
 from app.github.reads import RepoReads
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _PAGE = 100
 _MAX_PAGES = 10
@@ -56,6 +58,17 @@ def _output(found: Any, limit: int = 4000) -> str:
     return text if len(text) <= limit else "…" + text[-limit:]
 
 
+def _waiting(suite: dict[str, Any], own_app_id: int) -> bool:
+    """Whether `suite` is another app's, queued or running, with no check run yet."""
+    app = suite.get("app")
+    return (
+        isinstance(app, dict)
+        and app.get("id") != own_app_id
+        and suite.get("status") in ("queued", "in_progress", "requested", "waiting", "pending")
+        and not suite.get("latest_check_runs_count")
+    )
+
+
 def _status(status: dict[str, Any]) -> CiCheck | None:
     name = _text(status.get("context"))
     if name is None:
@@ -79,10 +92,14 @@ class RepoCiReads(RepoReads):
         )
         return response.json()
 
-    async def _pages(self, path: str, key: str) -> tuple[list[dict[str, Any]], int]:
-        """Up to `_MAX_PAGES` pages of a list; the items, and how many GitHub says exist."""
-        found: list[dict[str, Any]] = []
-        total = 0
+    async def _pages(
+        self, path: str, key: str, read: Callable[[dict[str, Any]], T | None]
+    ) -> tuple[list[T], int]:
+        """Up to `_MAX_PAGES` pages of a list, each item `read` as its page arrives (so a page
+        of giant outputs is dropped before the next); the items, and how many more GitHub
+        says exist."""
+        found: list[T] = []
+        total = seen = 0
         for page in range(1, _MAX_PAGES + 1):
             data = await self._get(path, per_page=_PAGE, page=page)
             items = data.get(key) if isinstance(data, dict) else None
@@ -90,31 +107,26 @@ class RepoCiReads(RepoReads):
                 break
             count = data.get("total_count")
             total = max(total, count if isinstance(count, int) else 0)
-            found.extend(i for i in items if isinstance(i, dict))
-            if not items or len(found) >= total:
+            seen += len(items)
+            found.extend(r for r in (read(i) for i in items if isinstance(i, dict)) if r)
+            del data, items
+            if seen == 0 or seen >= total:
                 break
-        return found, max(total - len(found), 0)
+        return found, max(total - seen, 0)
 
     async def ci_snapshot(self, sha: str, own_app_id: int) -> CiSnapshot:
         """Every check run, unfinished suite and latest commit status on `sha`, and how many
         GitHub lists beyond what is read (another app can post thousands)."""
-        found, runs_unread = await self._pages(f"commits/{sha}/check-runs", "check_runs")
-        runs = [_check_run(r) for r in found]
-        suites, suites_unread = await self._pages(f"commits/{sha}/check-suites", "check_suites")
-        raw, statuses_unread = await self._pages(f"commits/{sha}/status", "statuses")
-        statuses = [_status(s) for s in raw]
+        runs, runs_unread = await self._pages(f"commits/{sha}/check-runs", "check_runs", _check_run)
         # A suite another app queued but that has no run yet means CI is coming.
-        waiting = sum(
-            1
-            for s in suites
-            if isinstance(s.get("app"), dict)
-            and s["app"].get("id") != own_app_id
-            and s.get("status") in ("queued", "in_progress", "requested", "waiting", "pending")
-            and not s.get("latest_check_runs_count")
+        waiting, suites_unread = await self._pages(
+            f"commits/{sha}/check-suites", "check_suites", lambda s: _waiting(s, own_app_id)
         )
-        checks = tuple(c for c in [*runs, *statuses] if c is not None)
+        statuses, statuses_unread = await self._pages(f"commits/{sha}/status", "statuses", _status)
         unread = runs_unread + suites_unread + statuses_unread
-        return CiSnapshot(sha=sha, checks=checks, suites_pending=waiting, unread=unread)
+        return CiSnapshot(
+            sha=sha, checks=(*runs, *statuses), suites_pending=len(waiting), unread=unread
+        )
 
     async def check_run_annotations(self, check_run_id: int, limit: int = 50) -> list[str]:
         """A check run's annotations as `path:line: level: message` lines."""

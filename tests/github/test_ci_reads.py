@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import tracemalloc
 from pathlib import Path
 
 from app.ci.verdict import judge
@@ -141,3 +143,40 @@ async def test_an_endless_job_log_is_read_only_so_far(
     assert tail is not None and tail.endswith("x\n") and len(tail) < 4200
     assert "only the first" in tail
     assert fake_github.ci.log_bytes_sent < 64 * 1024 * 1024
+
+
+async def test_giant_check_outputs_are_cut_page_by_page(
+    fake_github: FakeGitHub, github_clients: GitHubClients
+) -> None:
+    repo = repo_of(fake_github, github_clients)
+    hosted = fake_github.state.repo("octo", "calc")
+    assert hosted is not None
+    fake_github.max_per_page = 10
+    # Another app's check runs each carry GitHub's largest output (64 KiB of summary and of
+    # text): 20 of them on one commit, 100 on another.
+    giant = {"id": 778, "slug": "giant", "name": "Giant"}
+    peaks = []
+    for count in (20, 100):
+        sha = fake_github.advance_branch("octo", "calc", "main", {"n.txt": f"{count}\n"})
+        for n in range(count):
+            run = fake_github.ci.add_check_run(
+                hosted, sha, f"giant {n}", app=giant, text="y" * 65_535
+            )
+            run["output"]["summary"] = "z" * 65_535
+        await repo.ci_snapshot(sha, own_app_id=fake_github.app_id)  # warm: clients, token
+        # GitHub's pages hold 100 runs, whose parsing sets off the collector of the reference
+        # cycles each HTTP response is in; ten runs a page need it set off sooner.
+        thresholds = gc.get_threshold()
+        gc.set_threshold(50, 1, 1)
+        tracemalloc.start()
+        try:
+            snapshot = await repo.ci_snapshot(sha, own_app_id=fake_github.app_id)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+            gc.set_threshold(*thresholds)
+        assert len(snapshot.checks) == count and all(len(c.output) <= 4001 for c in snapshot.checks)
+
+    # Read page by page, 80 more giant runs (10 MB of output) never weigh on memory at once:
+    # the reader holds a page and the cut outputs, not every page it read.
+    assert peaks[1] - peaks[0] < 5 * 2**20, peaks
