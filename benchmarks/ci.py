@@ -161,8 +161,9 @@ def summarise(rows: list[dict[str, float]]) -> dict[str, Any]:
         },
         "notes": "CI events delivered as GitHub sends them; a look is queued per event, and "
         "polls every poll_s only while no verdict is in; looks woken by events are at least "
-        "15 s apart per head, so a CI shorter than that shows its verdict later. The naive wait reads the same checks "
-        "every 0.5 s inside one job until CI is complete, as CI watching inside the run did.",
+        "15 s apart per head, so a CI shorter than that shows its verdict later. The naive "
+        "wait reads the same checks every 0.5 s inside one job until CI is complete, as CI "
+        "watching inside the run did.",
     }
 
 
