@@ -66,3 +66,33 @@ def _check_run_reads(app: AppUnderTest) -> list[str]:
     return [
         r.path for r in app.github.requests if r.method == "GET" and r.path.endswith("/check-runs")
     ]
+
+
+async def test_hundreds_of_failing_checks_are_not_each_re_run(app: AppUnderTest) -> None:
+    app.github.ci.run_on_push("tests", "true", branch_prefix="autofix/")
+    number = app.github.add_issue("octo", "calc", "add() subtracts", "2 + 2 gives 0")
+    await app.deliver("issues", app.payloads.labeled(number))
+    await app.work_off()
+    [pr] = app.pulls()
+    hosted = app.github.state.repo("octo", "calc")
+    assert hosted is not None
+    events: list[tuple[str, dict[str, object]]] = []
+    app.github.ci.webhook = lambda event, payload: events.append((event, payload))
+
+    # Another app fails 200 checks of its own on autofix's head: each re-request is a write
+    # (paced a second apart on GitHub), so re-running them all would take the look past its
+    # timeout, every time it looks.
+    noisy = {"id": 4040, "slug": "noisy", "name": "Noisy"}
+    for n in range(200):
+        app.github.ci.add_check_run(
+            hosted, pr["head"]["sha"], f"noise {n}", app=noisy, conclusion="failure"
+        )
+    await asyncio.sleep(0.1)  # past the gap between looks woken by events
+    event, payload = events[-1]
+    await app.deliver(event, payload)
+    await app.work_off()
+
+    asked = {r.path for r in app.github.requests if r.path.endswith("/rerequest")}
+    assert 0 < len(asked) <= 5
+    status = str(app.status_comments(number)[-1]["body"])
+    assert "200 of 201 check(s)" in status and "Not re-run" in status
