@@ -30,13 +30,16 @@ def assess(
     required: frozenset[str] | None = None,
     reruns: Mapping[str, int] | None = None,
     rerun_age_s: float | None = None,
+    pinned: Mapping[str, int] | None = None,
 ) -> Assessment:
     """What one look at `snapshot` says.
 
     `reruns` maps each check already re-run on this head to the failed run's id (0 when the
     re-run was refused); `rerun_age_s` is how long ago re-runs were asked for.
     """
-    verdict = judge(snapshot, config, own_app_id, waited_s, required, spent_s=spent_s)
+    verdict = judge(
+        snapshot, config, own_app_id, waited_s, required, spent_s=spent_s, pinned=pinned
+    )
     if verdict.outcome != "failed":
         return Assessment(verdict, final=verdict.done)
     asked = reruns or {}

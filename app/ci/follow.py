@@ -44,6 +44,9 @@ class CiFollow(BaseModel):
     """Seconds of the run's CI budget (`ci.timeout_s`) spent waiting on earlier heads."""
     required: tuple[str, ...] | None = None
     """The checks branch protection requires (`ci.required_only`), read once per run."""
+    required_apps: dict[str, int] = Field(default_factory=dict)
+    """Required checks protection pins to one app: another app's check run of that name
+    never stands in for it."""
     tries: tuple[str, ...] = ()
     """Earlier heads of this run and what CI said about them."""
     tried: tuple[str, ...] = ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -41,10 +42,13 @@ def counted(
     config: CiConfig,
     own_app_id: int,
     required: frozenset[str] | None = None,
+    pinned: Mapping[str, int] | None = None,
 ) -> tuple[CiCheck, ...]:
     """The checks that count: never autofix's own, never ignored, required only when asked.
 
     `required` is None when branch protection could not be read: then every check counts.
+    `pinned` names required checks protection wants from one app: a check run of that name
+    from any other app does not count (as on GitHub).
     """
     ignored = {name.strip().casefold() for name in config.ignore}
     found: dict[tuple[str, int | None, str], CiCheck] = {}
@@ -54,6 +58,9 @@ def counted(
         if check.name.strip().casefold() in ignored:
             continue
         if config.required_only and required is not None and check.name not in required:
+            continue
+        pin = (pinned or {}).get(check.name) if config.required_only else None
+        if pin is not None and check.kind == "check_run" and check.app_id != pin:
             continue
         # A re-run adds a newer check run of the same name from the same app: the newest is
         # the answer. Another app's run of that name is a check of its own, never a re-run.
@@ -72,13 +79,14 @@ def judge(
     required: frozenset[str] | None = None,
     *,
     spent_s: float = 0.0,
+    pinned: Mapping[str, int] | None = None,
 ) -> CiVerdict:
     """The verdict after `waited_s` seconds of waiting for the checks on `snapshot.sha`.
 
     `spent_s` is what waiting on earlier heads of the same run took from the CI budget
     (`ci.timeout_s`): the budget runs out on the sum.
     """
-    checks = counted(snapshot, config, own_app_id, required)
+    checks = counted(snapshot, config, own_app_id, required, pinned)
     if config.required_only and required:
         # A required check that has not reported is expected, as GitHub shows it: waited for.
         present = {c.name for c in checks}

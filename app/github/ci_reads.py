@@ -213,8 +213,9 @@ class RepoCiReads(RepoReads):
             raise
         return True
 
-    async def required_checks(self, branch: str) -> frozenset[str] | None:
-        """The check names branch protection requires on `branch`; None when unreadable."""
+    async def required_checks(self, branch: str) -> dict[str, int | None] | None:
+        """The check names branch protection requires on `branch`, each with the app it must
+        come from when protection says (None: any source); None when unreadable."""
         try:
             data = await self._get(f"branches/{branch}/protection/required_status_checks")
         except RequestFailed as exc:
@@ -223,10 +224,13 @@ class RepoCiReads(RepoReads):
             raise
         if not isinstance(data, dict):
             return None
-        names = {c for c in data.get("contexts") or [] if isinstance(c, str)}
-        names |= {
-            c["context"]
-            for c in data.get("checks") or []
-            if isinstance(c, dict) and isinstance(c.get("context"), str)
+        found: dict[str, int | None] = {
+            c: None for c in data.get("contexts") or [] if isinstance(c, str)
         }
-        return frozenset(names)
+        for check in data.get("checks") or []:
+            if isinstance(check, dict) and isinstance(check.get("context"), str):
+                app = check.get("app_id")
+                # A positive id pins the check to that app; -1 or none lets any source set it.
+                pinned = app if isinstance(app, int) and app > 0 else None
+                found[check["context"]] = pinned or found.get(check["context"])
+        return found

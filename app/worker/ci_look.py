@@ -100,6 +100,7 @@ async def _look(
         now - since,
         spent_s=0.0 if state.settled else state.spent_s,
         required=frozenset(state.required) if state.required is not None else None,
+        pinned=state.required_apps,
         reruns=state.reruns,
         rerun_age_s=None if state.rerun_at is None else now - state.rerun_at,
     )
@@ -212,11 +213,12 @@ async def follow_pr(
     """Hand the pull request's CI over to look jobs (after the run has finished)."""
     if config.ci.mode == "off":
         return
-    required = None
+    required, pinned = None, {}
     if config.ci.required_only:
         repository = await gh.get_repository()
         found = await gh.required_checks(repository.default_branch)
         required = tuple(sorted(found)) if found is not None else None
+        pinned = {name: app for name, app in (found or {}).items() if app is not None}
     shell = dataclasses.replace(tracker, outcome="", ci=SLOT)
     state = CiFollow(
         repo=run.repo,
@@ -228,6 +230,7 @@ async def follow_pr(
         rollout_id=link.rollout_id,
         head_since=deps.ci_clock(),
         required=required,
+        required_apps=pinned,
         tried=(link.rollout_id,) if link.rollout_id else (),
         outcome=tracker.outcome,
         comment=render_status(shell),

@@ -131,3 +131,17 @@ def test_a_required_check_that_has_not_reported_is_waited_for_not_taken_as_no_ci
     assert [c.name for c in given_up.pending] == ["build"]
     reported = judge(snap(run("build", "failure"), run("docs")), config, OWN, 300, required)
     assert reported.outcome == "failed"
+
+
+def test_a_required_check_pinned_to_an_app_is_not_stood_in_for_by_another() -> None:
+    # Protection requires `build` from GitHub Actions; another app posts a passing `build`
+    # before Actions reports (a commit-status CI would announce no suite either).
+    config = CiConfig(required_only=True)
+    required, pinned = frozenset({"build"}), {"build": 15368}
+    impostor = snap(run("build", app=666))
+
+    verdict = judge(impostor, config, OWN, 300, required, pinned=pinned)
+
+    assert verdict.outcome == "pending" and [c.app_id for c in verdict.checks] == [None]
+    real = snap(run("build", app=666), run("build", "failure", app=15368, run_id=2))
+    assert judge(real, config, OWN, 300, required, pinned=pinned).outcome == "failed"

@@ -66,6 +66,8 @@ class FakeCI:
     log_bytes_sent: int = 0
     required: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     """(repo, branch) -> the check names its branch protection requires."""
+    required_apps: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    """(repo, branch) -> required check names protection pins to one app's id."""
     reruns: list[int] = field(default_factory=list)
     """Job ids autofix asked to re-run, in order."""
     rerequests: list[int] = field(default_factory=list)

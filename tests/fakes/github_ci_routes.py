@@ -123,7 +123,10 @@ def build_ci_router(fake: FakeGitHub) -> APIRouter:
         return {
             "strict": False,
             "contexts": names,
-            "checks": [{"context": n, "app_id": None} for n in names],
+            "checks": [
+                {"context": n, "app_id": ci.required_apps.get((repo.full_name, branch), {}).get(n)}
+                for n in names
+            ],
         }
 
     @r.post("/repos/{owner}/{name}/actions/jobs/{job_id}/rerun", status_code=201)

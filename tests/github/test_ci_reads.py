@@ -180,3 +180,13 @@ async def test_giant_check_outputs_are_cut_page_by_page(
     # Read page by page, 80 more giant runs (10 MB of output) never weigh on memory at once:
     # the reader holds a page and the cut outputs, not every page it read.
     assert peaks[1] - peaks[0] < 5 * 2**20, peaks
+
+
+async def test_required_checks_say_which_app_protection_pins_them_to(
+    fake_github: FakeGitHub, github_clients: GitHubClients
+) -> None:
+    repo = repo_of(fake_github, github_clients)
+    fake_github.ci.required[("octo/calc", "main")] = ["build", "ci/lint"]
+    fake_github.ci.required_apps[("octo/calc", "main")] = {"build": 15368}
+
+    assert await repo.required_checks("main") == {"build": 15368, "ci/lint": None}
