@@ -31,15 +31,19 @@ def assess(
     reruns: Mapping[str, int] | None = None,
     rerun_age_s: float | None = None,
     pinned: Mapping[str, int] | None = None,
+    hold_pass_s: float = 0.0,
 ) -> Assessment:
     """What one look at `snapshot` says.
 
     `reruns` maps each check already re-run on this head to the failed run's id (0 when the
-    re-run was refused); `rerun_age_s` is how long ago re-runs were asked for.
+    re-run was refused); `rerun_age_s` is how long ago re-runs were asked for. A pass before
+    `hold_pass_s` is not final: a slower CI may not have said anything yet.
     """
     verdict = judge(
         snapshot, config, own_app_id, waited_s, required, spent_s=spent_s, pinned=pinned
     )
+    if verdict.outcome == "passed" and waited_s < hold_pass_s:
+        return Assessment(verdict)
     if verdict.outcome != "failed":
         return Assessment(verdict, final=verdict.done)
     asked = reruns or {}

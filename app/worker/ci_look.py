@@ -103,6 +103,9 @@ async def _look(
         pinned=state.required_apps,
         reruns=state.reruns,
         rerun_age_s=None if state.rerun_at is None else now - state.rerun_at,
+        # In gate mode a pass marks the pull request ready: a CI that reports later (a
+        # commit status, say) gets `ci.appear_s` to say something first.
+        hold_pass_s=config.ci.appear_s if config.ci.mode == "gate" and not state.settled else 0.0,
     )
     final = found.final
     if found.rerun:

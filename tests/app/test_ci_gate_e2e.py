@@ -5,6 +5,7 @@ a maintainer's commit on the branch stops every automatic push."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from app.github.publish import branch_of
@@ -86,3 +87,38 @@ async def test_a_maintainers_commit_stops_automatic_pushes(app: AppUnderTest) ->
     # autofix sees the foreign head before it pushes anything.
     assert "head is no longer autofix's: nothing is retried" in _status(app, number)
     assert len(app.pulls()) == 1
+
+
+async def test_a_fast_check_cannot_mark_the_pr_ready_before_a_slower_ci_reports(
+    app: AppUnderTest,
+) -> None:
+    # `ci.appear_s` (10 s) is 2.5 real seconds here; the slow CI reports a second after each
+    # push, by commit status only, long after the fast check has passed.
+    app.ci_time_scale = 4.0
+    app.github.ci.run_on_push("lint", "true", branch_prefix="autofix/")
+    late: list[threading.Thread] = []
+
+    def slow_ci_fails(sha: str) -> None:
+        time.sleep(1.0)
+        hosted = app.github.state.repo("octo", "calc")
+        assert hosted is not None
+        app.github.ci.add_status(hosted, sha, "ci/jenkins", "failure")
+
+    def on_event(event: str, payload: dict[str, Any]) -> None:
+        if payload.get("action") == "created":  # on every head autofix pushes
+            sha = payload["check_run"]["head_sha"]
+            late.append(threading.Thread(target=slow_ci_fails, args=(sha,)))
+            late[-1].start()
+
+    app.github.ci.webhook = on_event
+
+    number = await _run(
+        app, "ci:\n  mode: gate\n  appear_s: 10\n  fix_attempts: 0\npr:\n  draft: false\n"
+    )
+
+    for thread in late:
+        thread.join()
+    [pr] = app.pulls()
+    assert pr["draft"] is True and not app.github.state.marked_ready
+    status = _status(app, number)
+    assert "`r0-0`: CI failed (`ci/jenkins`)" in status and "`r0-2`: CI failed" in status

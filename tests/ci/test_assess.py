@@ -75,3 +75,14 @@ def test_the_ci_budget_runs_out_on_all_heads_together() -> None:
     assert judge(running, config, OWN, 400).outcome == "pending"
     assert judge(running, config, OWN, 400, spent_s=300).outcome == "timed_out"
     assert assess(running, config, OWN, 400, spent_s=300).final
+
+
+def test_a_pass_is_held_until_a_slower_ci_had_its_chance() -> None:
+    passed = snap(check("tests", "success", 1))
+    config = CiConfig(mode="gate", appear_s=120)
+
+    early = assess(passed, config, OWN, 30, hold_pass_s=120)
+    late = assess(passed, config, OWN, 121, hold_pass_s=120)
+
+    assert early.verdict.outcome == "passed" and not early.final
+    assert late.final
