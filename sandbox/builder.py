@@ -90,17 +90,27 @@ def _root_exec(api: docker.APIClient, cid: str, script: str, what: str) -> None:
 def _run_setup(api: docker.APIClient, cid: str, plan: BuildPlan) -> None:
     env = {**SETUP_ENV, **plan.secrets}
     for command in plan.commands:
-        out = Capture(16_000)
+        # The streams are kept apart: merged as they arrive, one stream's output can land in
+        # the middle of a secret printed on the other, and neither half would be redacted.
+        out, err = Capture(10_000), Capture(6_000)
         argv = ["timeout", "-k", "5", f"{plan.timeout_s:g}s", "bash", "-lc", command]
         code = run_exec(
-            api, cid, argv, user="0:0", workdir=WORKSPACE, env=env, out=out,
+            api, cid, argv, user="0:0", workdir=WORKSPACE, env=env, out=out, err=err,
             deadline_s=plan.timeout_s + 60,
         )  # fmt: skip
         if code != 0:
             raise SetupFailed(
-                command, code, redact(out, plan.secrets), timed_out=code in (124, 137),
-                network=plan.network,
+                command, code, _streams(redact(out, plan.secrets), redact(err, plan.secrets)),
+                timed_out=code in (124, 137), network=plan.network,
             )  # fmt: skip
+
+
+def _streams(stdout: str, stderr: str) -> str:
+    if not stderr.strip():
+        return stdout
+    if not stdout.strip():
+        return stderr
+    return f"{stdout.rstrip()}\n--- stderr ---\n{stderr}"
 
 
 def _image_path(config: dict[str, Any]) -> str | None:

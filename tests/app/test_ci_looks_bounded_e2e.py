@@ -59,7 +59,9 @@ async def test_a_flood_of_ci_events_reads_the_checks_a_bounded_number_of_times(
     # the events after it share one later look.
     assert len(_check_run_reads(app)) - reads <= 2
     queued = await app.web.state.queue.zrange(default_queue_name, 0, -1)
-    assert queued == [f"ci-later:octo/calc:{pr['head']['sha']}".encode()]
+    # The worker's own periodic jobs may be queued too; of looks, there is the one.
+    looks = [job for job in queued if job.startswith(b"ci-")]
+    assert looks == [f"ci-later:octo/calc:{pr['head']['sha']}".encode()]
 
 
 def _check_run_reads(app: AppUnderTest) -> list[str]:

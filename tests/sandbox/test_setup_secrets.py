@@ -121,6 +121,26 @@ async def test_a_secret_in_a_file_name_is_refused_without_showing_it(
     assert value not in str(leaked.value)
 
 
+async def test_a_secret_split_by_the_other_streams_output_is_still_hidden(
+    tmp_path: Path, client: docker.DockerClient, scope: str
+) -> None:
+    value = secret()
+    # Half the value on stdout, a line on stderr, then the other half: merged as they
+    # arrive, the halves are apart and neither matches the whole value.
+    setup = (
+        'printf "token=%s" "${REGISTRY_TOKEN:0:16}"; sleep 0.3; '
+        "echo noise >&2; sleep 0.3; "
+        'printf "%s\\n" "${REGISTRY_TOKEN:16}"; false'
+    )
+    spec = spec_with(tmp_path, scope, setup, value)
+    with pytest.raises(SetupFailed) as failed:
+        async with DockerSandbox(spec, client, environments=Environments()):
+            pass
+    text = str(failed.value) + failed.value.output
+    assert "token=***" in text and "noise" in text
+    assert value[:12] not in text and value[-12:] not in text
+
+
 async def test_failed_setup_output_never_shows_the_secret(
     tmp_path: Path, client: docker.DockerClient, scope: str
 ) -> None:
