@@ -77,6 +77,22 @@ class CiFollow(BaseModel):
     """The verdict the CI section last showed, without the checks' output text (the
     dashboard's checks table); None while autofix waits for checks on a new head."""
 
+    def spent_at(self, now: float) -> float:
+        """The CI budget spent by `now`: earlier heads, and this one while it still waits."""
+        return self.spent_s + (0.0 if self.settled else max(now - self.head_since, 0.0))
+
+    def settled_at(self, now: float) -> CiFollow:
+        """The record with this head's waiting over (its wait added to the budget spent) and
+        no poll expected."""
+        return self.model_copy(
+            update={
+                "settled": True,
+                "spent_s": self.spent_at(now),
+                "polling": False,
+                "reopened_at": None,
+            }
+        )
+
     def with_note(self, note: str) -> CiFollow:
         """The record with `note` as its latest: a sentence already there moves to the end,
         and only the latest `MAX_NOTES` are kept (a check can flip without end)."""

@@ -25,8 +25,7 @@ def ci_section(
 ) -> tuple[str, str]:
     """The status comment's section (outcome, notes, CI, budget) and the CI part alone."""
     ci = config.ci
-    spent = state.spent_s + (0.0 if state.settled else max(now - state.head_since, 0.0))
-    budget = budget_line(spent, ci.timeout_s)
+    budget = budget_line(state.spent_at(now), ci.timeout_s)
     if verdict is None and state.settled:
         report = ""  # the notes say why there is no verdict, and that nothing waits
     elif verdict is None:

@@ -91,7 +91,8 @@ async def _look(
             return "unreadable"
         # Reads that keep failing (the repository left the installation, say) end the watch
         # like a timeout; a later CI event looks again.
-        await follows.save(await _give_up(deps, gh, run, config, state, now, seq), over=loaded)
+        state = await _give_up(deps, follows, gh, run, config, state, now, seq)
+        await follows.save(state, over=loaded)
         return "unreadable"
     found = assess(
         snapshot,
@@ -123,12 +124,7 @@ async def _look(
         state = await show_ci(deps, gh, run, config, state, found.verdict, now, final=False)
         await follows.save(await _poll_later(deps, state, seq), over=loaded)
         return "pending"
-    if not state.settled:
-        spent = state.spent_s + max(now - state.head_since, 0.0)
-        state = state.model_copy(update={"settled": True, "spent_s": spent})
-    if state.polling and seq is None:
-        await follows.cancel_poll(state)
-    state = state.model_copy(update={"polling": False, "reopened_at": None})
+    state = await _settle(follows, state, now, seq)
     state = await show_ci(deps, gh, run, config, state, found.verdict, now, final=True)
     state, pushed = await act_on(deps, gh, run, config, state, found.verdict, now)
     # What was done about it (notes), or the new head waiting for its checks.
@@ -140,8 +136,16 @@ async def _look(
     return found.verdict.outcome
 
 
+async def _settle(follows: CiFollows, state: CiFollow, now: float, seq: int | None) -> CiFollow:
+    """The head's waiting is over: the poll a look woken by an event found is dropped."""
+    if state.polling and seq is None:
+        await follows.cancel_poll(state)
+    return state.settled_at(now)
+
+
 async def _give_up(
     deps: WorkerDeps,
+    follows: CiFollows,
     gh: RepoApi,
     run: Run,
     config: RepoConfig,
@@ -150,16 +154,11 @@ async def _give_up(
     seq: int | None,
 ) -> CiFollow:
     """Stop polling a head whose checks could not be read for all of `ci.timeout_s`."""
-    if state.polling and seq is None:
-        await CiFollows(deps.redis).cancel_poll(state)
-    if not state.settled:
-        spent = state.spent_s + max(now - state.head_since, 0.0)
-        state = state.model_copy(update={"settled": True, "spent_s": spent})
+    state = await _settle(follows, state, now, seq)
     note = (
         f"The checks on `{state.head_sha[:7]}` could not be read for `ci.timeout_s` "
         f"({config.ci.timeout_s} s): autofix stopped looking; a CI event makes it look again."
     )
-    state = state.model_copy(update={"polling": False, "reopened_at": None})
     if note not in state.notes:
         state = state.with_note(note)
     return await show_ci(deps, gh, run, config, state, None, now, final=False)

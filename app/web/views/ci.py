@@ -90,8 +90,7 @@ def ci_panel(run: Run, record: CiFollow, now: float) -> CiPanel:
     """The panel of `record`, the CI record of `run`'s pull request (and of `run` itself)."""
     config = ci_config(run.config)
     # As the status comment counts it: a head still waiting for its first verdict is spending.
-    waiting = 0.0 if record.settled else max(now - record.head_since, 0.0)
-    spent = min(record.spent_s + waiting, float(config.timeout_s))
+    spent = min(record.spent_at(now), float(config.timeout_s))
     last = record.last if record.last is not None and record.last.sha == record.head_sha else None
     checks: tuple[CheckLine, ...] = ()
     if last is not None:
